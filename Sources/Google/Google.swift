@@ -1,0 +1,1 @@
+// `Google`: see README.md § Layout. Implemented by its issue.

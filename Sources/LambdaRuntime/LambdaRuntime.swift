@@ -1,0 +1,1 @@
+// `LambdaRuntime`: see README.md § Layout. Implemented by its issue.

@@ -1,0 +1,1 @@
+// `Logs`: see README.md § Layout. Implemented by its issue.

@@ -1,0 +1,1 @@
+// `MarketData`: see README.md § Layout. Implemented by its issue.

@@ -1,0 +1,1 @@
+// `OpenSSLCrypto`: see README.md § Layout. Implemented by its issue.

@@ -1,0 +1,1 @@
+// `Pushover`: see README.md § Layout. Implemented by its issue.

@@ -1,0 +1,1 @@
+// `ReaderCore`: see README.md § Layout. Implemented by its issue.

@@ -1,0 +1,1 @@
+// `WorkerCore`: see README.md § Layout. Implemented by its issue.
