@@ -33,6 +33,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "BaseTests", dependencies: ["Base"]),
+        .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Base"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "Logs", "Base"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "OpenSSLCrypto", "Base"]),
