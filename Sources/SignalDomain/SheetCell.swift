@@ -52,6 +52,18 @@ enum SheetCell: Sendable, Equatable {
     }
 }
 
+extension SheetCell {
+    /// What two cells of a column named twice are compared by: numbers by value (`700` = `"700.00"` =
+    /// `"$700"`), anything else as written.
+    var agreementKey: String {
+        switch self {
+        case .number(let n): return Price.normalise(n) ?? n
+        case .text(let t): return (try? SheetNumber.decimal(t))?.text ?? t
+        case .blank, .bool, .other: return plainText ?? shown
+        }
+    }
+}
+
 /// Why one cell is unusable: becomes a `RowRejection` naming the row, column and value.
 struct CellProblem: Error, Equatable {
     let reason: String

@@ -30,7 +30,7 @@ struct SheetRow {
             let c = cell(at: index)
             if c.isBlank { continue }
             guard let first = found else { found = (index, c); continue }
-            if (first.cell.plainText ?? first.cell.shown) != (c.plainText ?? c.shown) {
+            if first.cell.agreementKey != c.agreementKey {
                 let letters = "\(SheetHeader.letter(first.index)) and \(SheetHeader.letter(index))"
                 throw RowProblem(column, c.shown, "\(column) is named twice in the header (columns \(letters)) and they disagree")
             }
