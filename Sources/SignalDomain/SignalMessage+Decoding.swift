@@ -31,9 +31,8 @@ extension SignalMessage {
         } else {
             sheet = nil
         }
-        guard let s = o["signal"] else { throw .missing("signal") }
-        guard case .object(let so) = s else { throw .bad("signal", "is not an object") }
-        signal = try Self.decodeSignal(Fields(object: so, path: "signal."))
+        guard let s = try fields.optionalObject("signal") else { throw .missing("signal") }
+        signal = try Self.decodeSignal(s)
     }
 
     static func decodeSignal(_ f: Fields) throws(SignalMessageError) -> Signal {
