@@ -77,10 +77,14 @@ enum SheetField {
     }
 
     static func repeatMode(_ cell: SheetCell) throws(CellProblem) -> Repeat {
-        guard let text = cell.plainText ?? (cell.isBlank ? "" : nil), let r = Repeat(text: text) else {
-            throw CellProblem("not a repeat (use once, every, or a duration such as 30m, 4h, 1d)")
+        let problem = CellProblem("not a repeat (use once, every, or a duration such as 30m, 4h, 1d)")
+        switch cell {
+        case .blank: return .once
+        case .text(let t):
+            guard let r = Repeat(text: t) else { throw problem }
+            return r
+        case .number, .bool, .other: throw problem
         }
-        return r
     }
 
     // MARK: - How it notifies
@@ -124,8 +128,12 @@ enum SheetField {
 
     /// A 30-character Pushover user/group key, or an alias the worker resolves from `PUSHOVER_USERS`.
     static func user(_ cell: SheetCell) throws(CellProblem) -> String? {
-        if cell.isBlank { return nil }
-        guard let t = cell.plainText, case .text = cell else { throw CellProblem("not a user key or alias") }
+        let t: String
+        switch cell {
+        case .blank: return nil
+        case .text(let text): t = text
+        case .number, .bool, .other: throw CellProblem("not a user key or alias")
+        }
         let alphanumeric = t.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric }
         if alphanumeric, t.count == 30 { return t }
         if alphanumeric, (25...40).contains(t.count) {
@@ -153,15 +161,16 @@ enum SheetField {
     /// A trader-chosen identity: kept as written (trimmed, case-sensitive), since it keys the signal's
     /// stored state. Numbers are fine (`7` → `"7"`).
     static func id(_ cell: SheetCell) throws(CellProblem) -> String? {
-        if cell.isBlank { return nil }
+        let problem = CellProblem("not an id (letters, digits, spaces and - _ . : / @ +, at most \(maxID))")
         switch cell {
-        case .text, .number: break
-        case .blank, .bool, .other: throw CellProblem("not an id")
+        case .blank: return nil
+        case .bool, .other: throw problem
+        case .text, .number:
+            guard let t = cell.plainText, t.count <= maxID,
+                t.unicodeScalars.allSatisfy({ $0.isNameCharacter || " .:/@+".unicodeScalars.contains($0) })
+            else { throw problem }
+            return t
         }
-        guard let t = cell.plainText, t.count <= maxID,
-            t.unicodeScalars.allSatisfy({ $0.isNameCharacter || " .:/@+".unicodeScalars.contains($0) })
-        else { throw CellProblem("not an id (letters, digits, spaces and - _ . : / @ +, at most \(maxID))") }
-        return t
     }
 }
 

@@ -17,8 +17,7 @@ enum SheetNumber {
             guard let p = Price(literal) else { throw CellProblem("out of range") }
             price = p
         case .text(let text): price = try decimal(text, percentSign: percentSign)
-        case .bool: throw CellProblem("not a number")
-        case .other: throw CellProblem("not a number")
+        case .bool, .other: throw CellProblem("not a number")
         }
         return try checkedPositive(price)
     }
