@@ -100,7 +100,7 @@ enum SheetField {
         if cell.isBlank { return nil }
         guard case .text(let t) = cell else { throw CellProblem("not a sound name") }
         if builtInSounds.contains(t.lowercased()) { return t.lowercased() }
-        guard t.count <= 32, t.unicodeScalars.allSatisfy({ $0.isNameCharacter }) else {
+        guard t.count <= 32, t.unicodeScalars.allSatisfy({ SheetText.isNameCharacter($0) }) else {
             throw CellProblem("not a sound name (letters, digits, _ and -, at most 32)")
         }
         return t
@@ -134,12 +134,12 @@ enum SheetField {
         case .text(let text): t = text
         case .number, .bool, .other: throw CellProblem("not a user key or alias")
         }
-        let alphanumeric = t.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric }
+        let alphanumeric = t.unicodeScalars.allSatisfy { SheetText.isAlphanumeric($0) }
         if alphanumeric, t.count == 30 { return t }
         if alphanumeric, (25...40).contains(t.count) {
             throw CellProblem("looks like a Pushover key but has \(t.count) characters (keys have 30)")
         }
-        guard t.count <= 64, t.unicodeScalars.allSatisfy({ $0.isNameCharacter || "@.+".unicodeScalars.contains($0) })
+        guard t.count <= 64, t.unicodeScalars.allSatisfy({ SheetText.isNameCharacter($0) || "@.+".unicodeScalars.contains($0) })
         else { throw CellProblem("not a user key or alias (an alias uses letters, digits and _ - . @ +, at most 64)") }
         return t
     }
@@ -167,18 +167,9 @@ enum SheetField {
         case .bool, .other: throw problem
         case .text, .number:
             guard let t = cell.plainText, t.count <= maxID,
-                t.unicodeScalars.allSatisfy({ $0.isNameCharacter || " .:/@+".unicodeScalars.contains($0) })
+                t.unicodeScalars.allSatisfy({ SheetText.isNameCharacter($0) || " .:/@+".unicodeScalars.contains($0) })
             else { throw problem }
             return t
         }
     }
-}
-
-extension Unicode.Scalar {
-    var isASCIIAlphanumeric: Bool {
-        (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
-    }
-
-    /// `[A-Za-z0-9_-]`
-    var isNameCharacter: Bool { isASCIIAlphanumeric || self == "_" || self == "-" }
 }

@@ -59,7 +59,7 @@ public enum SheetColumn: String, Sendable, Hashable, CaseIterable, CustomStringC
     private static func isNumberedTakeProfit(_ key: String) -> Bool {
         for prefix in ["tp", "takeprofit"] where key.hasPrefix(prefix) {
             let digits = key.dropFirst(prefix.count)
-            return !digits.isEmpty && digits.count <= 2 && digits.allSatisfy(\.isASCIIDigit)
+            return !digits.isEmpty && digits.count <= 2 && digits.allSatisfy(SheetText.isDigit)
         }
         return false
     }
