@@ -142,7 +142,9 @@ class RuntimeAPI:
         return self._server.server_address[1]
 
     def start(self) -> "RuntimeAPI":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="runtime-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="runtime-api", daemon=True
+        )
         self._thread.start()
         return self
 
