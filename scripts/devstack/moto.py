@@ -81,7 +81,9 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """In the child: receive SIGTERM when the process that started moto dies (Linux), so none is left behind."""
+    """In the child: receive SIGTERM when the process that started moto dies (Linux), so none is left behind.
+    Also clear any inherited signal mask (a starter's threads may block SIGTERM), so stop() works."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="stop when the process that started this one exits (for test harnesses)")
     args = ap.parse_args(argv)
 
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     parent = os.getppid()
     moto = start_moto(region=args.region, auth=not args.no_auth, port=args.port)
     stopping = False
