@@ -3,6 +3,8 @@ import Glibc
 #endif
 import Base
 
+@testable import AWS
+
 /// A helper process (moto, a scripted HTTP server) started by a test. It announces itself with one JSON line on
 /// stdout; the helpers are started with `--exit-with-parent`-style supervision so none outlives the test run.
 final class ChildProcess: @unchecked Sendable {
@@ -70,7 +72,8 @@ struct ChildProcessError: Error, CustomStringConvertible {
 }
 
 /// The moto server the integration tests share: from `MOTO_ENDPOINT`/`MOTO_ACCESS_KEY_ID`/
-/// `MOTO_SECRET_ACCESS_KEY`/`MOTO_REGION` when a harness started one, otherwise started here once
+/// `MOTO_SECRET_ACCESS_KEY`/`MOTO_REGION` (and `MOTO_SESSION_ACCESS_KEY_ID`/`MOTO_SESSION_SECRET_ACCESS_KEY`/
+/// `MOTO_SESSION_TOKEN` for the role credentials) when a harness started one, otherwise started here once
 /// (`scripts/devstack/moto.py`, SigV4 checking on) and stopped when the test process exits.
 actor Moto {
     struct Info: Sendable {
@@ -78,6 +81,8 @@ actor Moto {
         let accessKeyId: String
         let secretAccessKey: String
         let region: String
+        /// An assumed role's temporary credentials (key, secret, token), when moto was started here.
+        let session: AWSCredentials?
     }
 
     static let shared = Moto()
@@ -90,7 +95,15 @@ actor Moto {
             if let endpoint = env["MOTO_ENDPOINT"], let id = env["MOTO_ACCESS_KEY_ID"],
                 let secret = env["MOTO_SECRET_ACCESS_KEY"]
             {
-                return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: env["MOTO_REGION"] ?? "us-east-1")
+                var session: AWSCredentials?
+                if let sid = env["MOTO_SESSION_ACCESS_KEY_ID"], let ssecret = env["MOTO_SESSION_SECRET_ACCESS_KEY"],
+                    let token = env["MOTO_SESSION_TOKEN"]
+                {
+                    session = AWSCredentials(accessKeyId: sid, secretAccessKey: ssecret, sessionToken: token)
+                }
+                return Info(
+                    endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: env["MOTO_REGION"] ?? "us-east-1",
+                    session: session)
             }
             let scripts = TestFiles.repositoryRoot + "/scripts"
             let process = try ChildProcess(shell: "cd '\(scripts)' && exec python3 -m devstack.moto --exit-with-parent")
@@ -98,7 +111,13 @@ actor Moto {
             guard let endpoint = a["endpoint"]?.stringValue, let id = a["access_key_id"]?.stringValue,
                 let secret = a["secret_access_key"]?.stringValue, let region = a["region"]?.stringValue
             else { throw ChildProcessError(message: "unexpected moto announcement \(a.serialized)") }
-            return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: region)
+            var session: AWSCredentials?
+            if let s = a["session"], let sid = s["access_key_id"]?.stringValue,
+                let ssecret = s["secret_access_key"]?.stringValue, let token = s["session_token"]?.stringValue
+            {
+                session = AWSCredentials(accessKeyId: sid, secretAccessKey: ssecret, sessionToken: token)
+            }
+            return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: region, session: session)
         }
         started = task
         return try await task.value
