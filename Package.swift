@@ -30,6 +30,8 @@ let package = Package(
         // MARK: - Executables: wiring only
         .executableTarget(name: "reader", dependencies: ["ReaderCore", "LambdaRuntime"]),
         .executableTarget(name: "worker", dependencies: ["WorkerCore", "LambdaRuntime"]),
+        // A minimal bootstrap for the runtime loop's end-to-end tests and scripts/bench.
+        .executableTarget(name: "runtime-probe", dependencies: ["LambdaRuntime", "Logs", "Base"]),
 
         // MARK: - Tests
         .testTarget(name: "BaseTests", dependencies: ["Base"]),
