@@ -113,6 +113,20 @@ class Stack:
         """The SQS -> function delivery loop for the stack's queue (see event_source.py)."""
         return EventSource(self.queue_url, invoke, sqs=self.sqs, batch_size=batch_size, **kwargs)
 
+    def create_queue(self, name: str, dlq_name: str | None = None, visibility_timeout: int | None = None,
+                     max_receive_count: int | None = None) -> tuple[str, str]:
+        """A queue with its own dead-letter queue and redrive policy; returns (queue URL, DLQ URL). Tests that
+        want a queue to themselves use this; the URLs go through the same endpoint as the stack's queue."""
+        sqs = self.aws.client("sqs")
+        dlq_url = sqs.create_queue(QueueName=dlq_name or f"{name}-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        policy = {"deadLetterTargetArn": dlq_arn,
+                  "maxReceiveCount": str(max_receive_count or self.max_receive_count)}
+        url = sqs.create_queue(QueueName=name, Attributes={
+            "VisibilityTimeout": str(visibility_timeout or self.visibility_timeout),
+            "RedrivePolicy": json.dumps(policy)})["QueueUrl"]
+        return url, dlq_url
+
     def queue_depth(self, dlq: bool = False) -> int:
         attrs = self.sqs.get_queue_attributes(
             QueueUrl=self.dlq_url if dlq else self.queue_url,
@@ -250,16 +264,10 @@ def start_stack(*, region: str = "us-east-1", proxy: bool = True, market: bool =
         stack.pushover_users = {"alice": pushover.add_user("alice"), "bob": pushover.add_user("bob")}
 
         # SQS + DynamoDB, created through the endpoint the functions use (moto builds queue URLs from the Host).
-        sqs = aws.client("sqs")
-        dlq_url = sqs.create_queue(QueueName=dlq_name)["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        stack.queue_url = sqs.create_queue(QueueName=queue_name, Attributes={
-            "VisibilityTimeout": str(visibility_timeout),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
-        })["QueueUrl"]
-        stack.queue_arn = sqs.get_queue_attributes(QueueUrl=stack.queue_url,
-                                                   AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        stack.dlq_url = dlq_url
+        stack.queue_url, stack.dlq_url = stack.create_queue(queue_name, dlq_name, visibility_timeout,
+                                                            max_receive_count)
+        stack.queue_arn = stack.sqs.get_queue_attributes(QueueUrl=stack.queue_url,
+                                                         AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         ddb = aws.client("dynamodb")
         ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
                          AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"},
