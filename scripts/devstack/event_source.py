@@ -17,9 +17,9 @@ What it does, as Lambda does (awsdocs with-sqs.md, "Reporting batch item failure
   visibility timeout, and the queue's redrive policy (maxReceiveCount) moves a message received too often to the
   dead-letter queue.
 
-`invoke` is anything that runs the function on an event: an object with `.invoke(event_bytes)` (the local Runtime
-API) or a callable `event_bytes -> bytes`; it may return an `InvokeOutcome`, raise `FunctionError`, or return a
-value with `.ok`/`.error` and `.body`/`.payload`/`.response` fields.
+`invoke` is anything that runs the function on an event: a `runtime_api.RuntimeAPI` (its `.invoke(event_bytes)`
+returns an InvokeResult whose kind "error"/"init_error"/"timeout" is a function error), or a callable
+`event_bytes -> bytes` that may also return an `InvokeOutcome` or raise `FunctionError`.
 """
 from __future__ import annotations
 
@@ -95,6 +95,11 @@ def _as_outcome(result: Any) -> InvokeOutcome:
         return InvokeOutcome(True, bytes(result))
     if isinstance(result, str):
         return InvokeOutcome(True, result.encode())
+    if hasattr(result, "kind"):
+        # runtime_api.InvokeResult: kind is response | error | init_error | timeout
+        ok = result.kind == "response"
+        return InvokeOutcome(ok, bytes(result.body or b""),
+                             None if ok else (getattr(result, "error_type", None) or result.kind))
     payload = next((getattr(result, n) for n in ("payload", "body", "response") if hasattr(result, n)), b"")
     if isinstance(payload, str):
         payload = payload.encode()

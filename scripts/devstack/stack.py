@@ -28,6 +28,7 @@ from .event_source import EventSource
 from .exchanges import Exchanges, default_market
 from .faultproxy import FaultProxy
 from .google import Google
+from .moto import Moto, start_moto
 from .pushover import Pushover
 
 DEFAULT_SHEET = [
@@ -52,27 +53,9 @@ class AWSAccess:
                             config=Config(retries={"mode": "standard", "max_attempts": 3}))
 
 
-def _start_moto(region: str) -> Any:
-    """The AWS helper's launcher (devstack/moto.py) when present, else the stop-gap one."""
-    try:
-        from .moto import start_moto  # type: ignore[attr-defined]
-    except ImportError:
-        from ._moto_fallback import start_moto
-    return start_moto(region=region)
-
-
-def _attr(obj: Any, *names: str) -> Any:
-    for n in names:
-        if hasattr(obj, n):
-            return getattr(obj, n)
-        if isinstance(obj, dict) and n in obj:
-            return obj[n]
-    raise AttributeError(f"moto launcher result has none of {names}")
-
-
 @dataclass
 class Stack:
-    moto: Any
+    moto: Moto
     proxy: FaultProxy | None
     google: Google
     exchanges: Exchanges
@@ -230,9 +213,9 @@ def start_stack(*, region: str = "us-east-1", proxy: bool = True, market: bool =
     moto (no fault injection, one hop less: for benchmarks). `market=False` lists no markets (add your own)."""
     stops: list[Callable[[], None]] = []
     try:
-        moto = _start_moto(region)
+        moto = start_moto(region=region)
         stops.append(moto.stop)
-        moto_url = _attr(moto, "url", "endpoint_url").rstrip("/")
+        moto_url = moto.endpoint.rstrip("/")
         fault_proxy = None
         if proxy:
             fault_proxy = FaultProxy(moto_url, verbose=verbose).start()
@@ -247,9 +230,8 @@ def start_stack(*, region: str = "us-east-1", proxy: bool = True, market: bool =
         stops.append(pushover.stop)
 
         aws = AWSAccess(endpoint_url=fault_proxy.url if fault_proxy else moto_url, moto_url=moto_url,
-                        region=_attr(moto, "region") if hasattr(moto, "region") else region,
-                        access_key_id=_attr(moto, "access_key_id", "access_key"),
-                        secret_access_key=_attr(moto, "secret_access_key", "secret_key"))
+                        region=moto.region, access_key_id=moto.access_key_id,
+                        secret_access_key=moto.secret_access_key)
         stack = Stack(moto, fault_proxy, google, exchanges, pushover, aws, table_name=table_name,
                       spreadsheet_id=spreadsheet_id, fallback_exchanges=fallback_exchanges,
                       visibility_timeout=visibility_timeout, max_receive_count=max_receive_count, _stops=stops)
