@@ -60,6 +60,15 @@ def test_the_default_market_answers_on_every_venue(stack):
         "retCode"] == 0
 
 
+def test_request_counts_per_service(stack):
+    stack.reset_counts()
+    get(f"{stack.exchanges.url('binance')}/api/v3/ticker/price?symbol=BTCUSDT")
+    stack.aws.client("dynamodb").describe_table(TableName=stack.table_name)
+    counts = stack.request_counts()
+    assert counts["binance"] == 1 and counts["coinbase"] == 0 and counts["sheets"] == 0
+    assert counts["aws"] == {"DynamoDB_20120810.DescribeTable": 1}
+
+
 def test_stop_leaves_nothing_running_even_after_an_exception():
     with pytest.raises(RuntimeError, match="boom"):
         with start_stack(market=False) as s:

@@ -127,6 +127,28 @@ class Stack:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def request_counts(self) -> dict[str, Any]:
+        """Requests each service received since the start (or `reset_counts()`): per stand-in, and per AWS
+        operation through the proxy, e.g. {"binance": 12, ..., "aws": {"DynamoDB_20120810.GetItem": 100, ...}}."""
+        counts: dict[str, Any] = {
+            "google_token": self.google.log.count(path="/token"),
+            "sheets": self.google.log.count(path="/v4/"),
+            **self.exchanges.counts(),
+            "pushover": self.pushover.log.count(path="/1/"),
+        }
+        if self.proxy is not None:
+            by_target: dict[str, int] = {}
+            for e in self.proxy.log.all():
+                by_target[e.tags.get("target") or "?"] = by_target.get(e.tags.get("target") or "?", 0) + 1
+            counts["aws"] = dict(sorted(by_target.items()))
+        return counts
+
+    def reset_counts(self) -> None:
+        """Forget the request logs (not the data, not the faults)."""
+        for server in (self.google, self.pushover, self.proxy, *self.exchanges.venues.values()):
+            if server is not None:
+                server.log.clear()
+
     # -- environment -------------------------------------------------------------------------------
 
     @property
