@@ -39,12 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     with start_stack(proxy=not args.no_proxy, sheet=sheet, visibility_timeout=args.visibility_timeout,
                      max_receive_count=args.max_receive_count, verbose=args.verbose) as stack:
         exports = stack.export_lines()
-        print(exports, flush=True)
-        print(json.dumps(stack.describe()), flush=True)
-        if args.env_file:
+        if args.env_file:      # written before anything is printed: a reader of stdout may open it right away
             fd = os.open(args.env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(exports + "\n")
+        print(exports, flush=True)
+        print(json.dumps(stack.describe()), flush=True)
         print("devstack: up. Control endpoints: POST <url>/_control/<action>. Ctrl-C stops everything.",
               file=sys.stderr, flush=True)
         try:
