@@ -185,3 +185,15 @@ def test_control_endpoint_drives_a_cli_started_instance(google):
     log = get(f"{google.url}/_control/requests?path=/v4/").json()
     assert len(log) == 1 and log[0]["status"] == 200 and log[0]["headers"]["authorization"].startswith("Bearer ")
     assert get(f"{google.url}/_control/nonsense").status == 404
+
+
+def test_a_recorded_response_is_served_with_its_numbers_exact(google):
+    import pathlib
+    fixture = pathlib.Path(__file__).resolve().parents[1] / "Fixtures" / "hostile-sheet.json"
+    key = google.create_service_account()
+    google.serve_sheet("hostile", fixture.read_bytes())
+    reply = values(google, token_for(google, key), "hostile", "Signals!A1:ZZ", valueRenderOption="UNFORMATTED_VALUE")
+    assert reply.status == 200
+    assert '["","BTCUSDT","","above",1e400]' in reply.text          # not inf, not Infinity
+    assert '["","BTCUSDT","","above","1e400"]' in reply.text
+    assert reply.json()["values"][1] == ["", "BTCUSDT", "", "above", 65000]

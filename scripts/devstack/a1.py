@@ -62,7 +62,7 @@ def _cells(text: str) -> tuple[int | None, int | None, int | None, int | None]:
     return c1, r1, c2, r2
 
 
-def _unquote_sheet(name: str) -> str:
+def unquote_sheet(name: str) -> str:
     if len(name) >= 2 and name[0] == "'" and name[-1] == "'":
         return name[1:-1].replace("''", "'")
     if "'" in name or name == "":
@@ -77,7 +77,7 @@ def parse(text: str, sheet_names: list[str]) -> A1Range:
         raise RangeError(text)
     if "!" in text:
         sheet_part, _, cells = text.rpartition("!")
-        sheet = _unquote_sheet(sheet_part)
+        sheet = unquote_sheet(sheet_part)
         if sheet not in sheet_names:
             raise RangeError(text)
         if not cells:
@@ -90,7 +90,7 @@ def parse(text: str, sheet_names: list[str]) -> A1Range:
             return A1Range(None, *_cells(text))
         except RangeError:
             pass
-    sheet = _unquote_sheet(text)
+    sheet = unquote_sheet(text)
     if sheet not in sheet_names:
         raise RangeError(text)
     return A1Range(sheet, whole_sheet=True)

@@ -104,15 +104,53 @@ def sign_assertion(key_file: dict, now: float | None = None, *, lifetime: int = 
     return f"{signing_input}.{b64url(sig)}"
 
 
+class Number:
+    """A JSON number kept as its text, so a sheet served from a fixture says exactly what the fixture says
+    (`1e400`, `65000.50`) instead of what Python's float makes of it (inf, 65000.5)."""
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Number):
+            return self.text == other.text
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            return float(self.text) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def parse_json_exact(data: bytes | str) -> Any:
+    """JSON with every number as a `Number`."""
+    return json.loads(data, parse_float=Number, parse_int=Number)
+
+
+def dumps_exact(obj: Any) -> str:
+    """Compact JSON that writes `Number`s verbatim."""
+    if isinstance(obj, Number):
+        return obj.text
+    if isinstance(obj, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps_exact(v)}" for k, v in obj.items()) + "}"
+    if isinstance(obj, (list, tuple)):
+        return "[" + ",".join(dumps_exact(v) for v in obj) + "]"
+    return json.dumps(obj)
+
+
 def load_sheet_file(path: str) -> list[list]:
-    """Rows from a .json file (a list of rows, cells as the API would render them unformatted) or a .csv file
-    (cells that read as numbers become numbers, TRUE/FALSE booleans, as Sheets stores typed values)."""
+    """Rows from a .json file (a list of rows, or a whole ValueRange response; numbers kept exactly) or a .csv
+    file (cells that read as numbers become numbers, TRUE/FALSE booleans, as Sheets stores typed values)."""
     import csv
 
     if path.endswith(".json"):
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        return data["values"] if isinstance(data, dict) else data
+        with open(path, "rb") as f:
+            data = parse_json_exact(f.read())
+        return data.get("values", []) if isinstance(data, dict) else data
 
     def cell(text: str) -> Any:
         if text.upper() in ("TRUE", "FALSE"):
@@ -173,6 +211,8 @@ def _render(cell: Any, option: str) -> Any:
         cell = cell.get("value", "")
     if option == "UNFORMATTED_VALUE" or option == "FORMULA":
         return cell
+    if isinstance(cell, Number):
+        return cell.text
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float) and cell.is_integer():
@@ -211,9 +251,19 @@ class Google(StandIn):
             self.accounts[key_file["client_email"]] = ServiceAccount(
                 key_file["client_email"], key_file["private_key_id"], public)
 
-    def serve_sheet(self, spreadsheet_id: str, rows: list[list] | dict[str, list[list]],
-                    tab: str = "Signals", shared_with: list[str] | None = None) -> None:
-        """Serve rows (or {tab: rows}); a cell is a number, bool, text, None, or {"value","formatted","formula"}."""
+    def serve_sheet(self, spreadsheet_id: str, rows: Any, tab: str = "Signals",
+                    shared_with: list[str] | None = None) -> None:
+        """Serve a sheet. `rows`: a list of rows, {tab: rows}, or a recorded ValueRange response (a dict, or its
+        JSON bytes/text - numbers then kept exactly, e.g. a bare 1e400). A cell is a number, `Number`, bool,
+        text, None, or {"value", "formatted", "formula"}. Readable by every registered service account unless
+        `shared_with` lists the emails that may read it."""
+        if isinstance(rows, (bytes, bytearray, str)):
+            rows = parse_json_exact(rows)
+        if isinstance(rows, dict) and "values" in rows and not isinstance(rows["values"], dict):
+            rng = rows.get("range", "")
+            if "!" in rng:
+                tab = a1.unquote_sheet(rng.rpartition("!")[0])
+            rows = rows["values"]
         tabs = rows if isinstance(rows, dict) else {tab: rows}
         with self._data_lock:
             self.sheets[spreadsheet_id] = Spreadsheet({k: [list(r) for r in v] for k, v in tabs.items()},
@@ -409,7 +459,7 @@ class Google(StandIn):
         body: dict = {"range": a1.echo(tab, bounds), "majorDimension": dimension}
         if values:
             body["values"] = values
-        return Response.json(200, body)
+        return Response.raw_json(200, dumps_exact(body))
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -417,10 +467,11 @@ class Google(StandIn):
         """POST /_control/service_account -> a new key file whose token_uri points here."""
         return self.create_service_account(project_id, account)
 
-    def control_sheet(self, spreadsheet_id: str, rows: Any, tab: str = "Signals",
-                      shared_with: list[str] | None = None) -> dict:
-        """POST /_control/sheet {"spreadsheet_id": "...", "rows": [[...], ...]}"""
-        self.serve_sheet(spreadsheet_id, rows, tab, shared_with)
+    def control_sheet(self, spreadsheet_id: str, rows: Any = None, tab: str = "Signals",
+                      shared_with: list[str] | None = None, response: str | None = None) -> dict:
+        """POST /_control/sheet {"spreadsheet_id": "...", "rows": [[...], ...]} or {..., "response": "<the
+        ValueRange JSON as text, numbers kept exactly>"}"""
+        self.serve_sheet(spreadsheet_id, response if response is not None else rows, tab, shared_with)
         return {"ok": True}
 
     def control_expire_tokens(self) -> dict:
