@@ -218,6 +218,12 @@ class _Server(ThreadingHTTPServer):
             self.connections.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request, client_address):
+        # A client that went away (a killed function process) resets its keep-alive connection: not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         """Idle keep-alive connections would otherwise keep handler threads alive after stop()."""
         with self.connections_lock:
