@@ -42,7 +42,7 @@ public enum JWTAssertion {
             return input + "." + Base64URL.encode(signature)
         } catch {
             throw GoogleError(
-                .keyInvalid, "could not sign with the key in GOOGLE_SERVICE_ACCOUNT_JSON (\(error.call): \(error.reason))",
+                .keyInvalid, "could not sign with the service-account key (\(error.call): \(error.reason))",
                 field: "private_key")
         }
     }

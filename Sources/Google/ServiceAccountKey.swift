@@ -18,29 +18,28 @@ public struct ServiceAccountKey: Sendable {
     /// Parses the key file's text. Throws `GoogleError` `.keyNotJSON`, `.keyFieldMissing` (naming the
     /// field) or `.keyInvalid`; the messages never contain the key.
     public init(json text: String) throws(GoogleError) {
-        let what = "GOOGLE_SERVICE_ACCOUNT_JSON"
         guard let value = try? JSONValue.parse(text), let object = value.objectValue else {
             throw GoogleError(
                 .keyNotJSON,
-                "\(what) is not a JSON object: put the service-account key file's JSON text itself in it "
-                    + "(it starts with '{'), not a file path or a base64 copy")
+                "not a JSON object: it must hold the service-account key file's JSON text itself "
+                    + "(starting with '{'), not a file path or a base64 copy")
         }
         if let type = object["type"]?.stringValue, type != "service_account" {
             throw GoogleError(
                 .keyInvalid,
-                "\(what) holds a \"\(Self.printable(type))\" credential, not a service-account key: create a key "
+                "it holds a \"\(Self.printable(type))\" credential, not a service-account key: create a key "
                     + "for a service account (IAM → Service accounts → Keys → Add key → JSON)",
                 field: "type")
         }
         func required(_ field: String) throws(GoogleError) -> String {
             guard let v = object[field], !v.isNull else {
-                throw GoogleError(.keyFieldMissing, "\(what) has no \"\(field)\" field", field: field)
+                throw GoogleError(.keyFieldMissing, "the key has no \"\(field)\" field", field: field)
             }
             guard let s = v.stringValue else {
-                throw GoogleError(.keyInvalid, "\(what): \"\(field)\" is not a string", field: field)
+                throw GoogleError(.keyInvalid, "the key's \"\(field)\" is not a string", field: field)
             }
             guard !s.trimmedWhitespace().isEmpty else {
-                throw GoogleError(.keyFieldMissing, "\(what): \"\(field)\" is empty", field: field)
+                throw GoogleError(.keyFieldMissing, "the key's \"\(field)\" is empty", field: field)
             }
             return s
         }
@@ -52,7 +51,7 @@ public struct ServiceAccountKey: Sendable {
         guard pem.contains("-----BEGIN PRIVATE KEY-----") || pem.contains("-----BEGIN RSA PRIVATE KEY-----") else {
             throw GoogleError(
                 .keyInvalid,
-                "\(what): \"private_key\" is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)",
+                "the key's \"private_key\" is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)",
                 field: "private_key")
         }
         do {
@@ -61,12 +60,12 @@ public struct ServiceAccountKey: Sendable {
             // OpenSSL's reason names the decoder that failed, never the key's bytes.
             throw GoogleError(
                 .keyInvalid,
-                "\(what): \"private_key\" does not parse as an RSA private key (\(error.reason)): copy the key file "
+                "the key's \"private_key\" does not parse as an RSA private key (\(error.reason)): copy the key file "
                     + "again, unchanged", field: "private_key")
         }
         if let kid = object["private_key_id"], !kid.isNull {
             guard let s = kid.stringValue else {
-                throw GoogleError(.keyInvalid, "\(what): \"private_key_id\" is not a string", field: "private_key_id")
+                throw GoogleError(.keyInvalid, "the key's \"private_key_id\" is not a string", field: "private_key_id")
             }
             privateKeyID = s.isEmpty ? nil : s
         } else {
@@ -79,7 +78,7 @@ public struct ServiceAccountKey: Sendable {
             guard URLPolicy.isAcceptable(uri) else {
                 throw GoogleError(
                     .keyInvalid,
-                    "\(what): \"token_uri\" must be an https:// URL (plain http only to this machine), got \(uri.contains("@") ? "a URL with credentials in it" : Self.printable(uri))",
+                    "the key's \"token_uri\" must be an https:// URL (plain http only to this machine), got \(uri.contains("@") ? "a URL with credentials in it" : Self.printable(uri))",
                     field: "token_uri")
             }
             tokenURI = uri

@@ -21,7 +21,7 @@ import Testing
         #expect(throws: GoogleError.self) { try ServiceAccountKey(json: text) }
         do { _ = try ServiceAccountKey(json: text) } catch {
             #expect(error.code == .keyNotJSON)
-            #expect(error.message.contains("GOOGLE_SERVICE_ACCOUNT_JSON"))
+            #expect(error.message.contains("not a JSON object"))
         }
     }
 
