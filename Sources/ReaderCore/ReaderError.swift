@@ -1,8 +1,9 @@
 import Google
+import LambdaRuntime
 
 /// Why a run failed, as data. The message is what the trader reads in the Lambda error result or on
 /// `reader --event`'s stderr: it says what went wrong and what to do. Never holds a secret.
-public struct ReaderError: Error, Sendable, CustomStringConvertible {
+public struct ReaderError: Error, Sendable, CustomStringConvertible, LambdaReportableError {
     public enum Code: String, Sendable, Equatable {
         /// The invocation's payload is not a JSON object.
         case invalidEvent
@@ -25,16 +26,16 @@ public struct ReaderError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    /// The Lambda `errorType` (`Lambda-Runtime-Function-Error-Type`): a short stable name to alarm on,
-    /// e.g. `Reader.SheetNotShared`, `Reader.EnqueueFailed`.
+    /// The Lambda `errorType` (reported as `Function.<type>`): a short stable name to alarm on,
+    /// e.g. `SheetNotShared`, `TokenRejected`, `EnqueueFailed`.
     public var errorType: String {
         switch code {
-        case .invalidEvent: return "Reader.InvalidEvent"
-        case .enqueueFailed: return "Reader.EnqueueFailed"
+        case .invalidEvent: return "InvalidEvent"
+        case .enqueueFailed: return "EnqueueFailed"
         case .sheetUnreadable:
-            guard let google else { return "Reader.SheetUnreadable" }
+            guard let google else { return "SheetUnreadable" }
             let name = google.code.rawValue
-            return "Reader." + name.prefix(1).uppercased() + name.dropFirst()
+            return name.prefix(1).uppercased() + name.dropFirst()
         }
     }
 

@@ -7,18 +7,19 @@ import SignalDomain
 public struct ReaderJob: Sendable {
     public let spreadsheetID: String
     let sheet: any SheetSource
-    let fanOut: SignalFanOut
+    let queue: any SignalQueue
     let clock: any WallClock
 
-    public init(spreadsheetID: String, sheet: any SheetSource, fanOut: SignalFanOut, clock: any WallClock = SystemClock()) {
+    public init(spreadsheetID: String, sheet: any SheetSource, queue: any SignalQueue, clock: any WallClock = SystemClock()) {
         self.spreadsheetID = spreadsheetID
         self.sheet = sheet
-        self.fanOut = fanOut
+        self.queue = queue
         self.clock = clock
     }
 
     /// Throws only when the sheet cannot be read; an incomplete fan-out is reported in the outcome
     /// (`isComplete == false`) so the handler can log it all before failing the invocation.
+    /// `deadline` bounds the Google calls; the AWS calls honour `AWSDeadline` set by the caller.
     public func run(_ run: RunInfo, deadline: EpochMillis?) async throws(ReaderError) -> ReaderOutcome {
         let values: SheetValues
         do { values = try await sheet.read(deadline: deadline) } catch { throw ReaderError.sheet(error) }
@@ -26,13 +27,19 @@ public struct ReaderJob: Sendable {
         let parsed = SheetParser.parse(
             values: values.rows, now: clock.nowMillis(), firstRow: SheetParser.firstRow(ofRange: values.range ?? "A1"))
         let messageRun = SignalMessage.Run(id: run.id, time: run.time)
-        let messages = parsed.signals.map { s in
-            SignalFanOut.Message(
-                row: s.row,
-                body: SignalMessage(run: messageRun, sheet: .init(id: spreadsheetID, row: s.row), signal: s.signal).body)
+        let bodies = parsed.signals.map { s in
+            SignalMessage(run: messageRun, sheet: .init(id: spreadsheetID, row: s.row), signal: s.signal).body
         }
-        let sent = await fanOut.send(messages, deadline: deadline)
-        return ReaderOutcome(run: run, parsed: parsed, fanOut: sent)
+        let results = bodies.isEmpty ? [] : await queue.enqueue(bodies)
+        var failures: [EnqueueFailure] = []
+        for (s, result) in zip(parsed.signals, results) {
+            if case .failed(let reason) = result { failures.append(EnqueueFailure(row: s.row, reason: reason)) }
+        }
+        // A queue that answered for fewer messages than it was given lost the rest: never count them as sent.
+        for s in parsed.signals.dropFirst(results.count) {
+            failures.append(EnqueueFailure(row: s.row, reason: "no result from the queue"))
+        }
+        return ReaderOutcome(run: run, parsed: parsed, failures: failures)
     }
 }
 
@@ -40,11 +47,12 @@ public struct ReaderJob: Sendable {
 public struct ReaderOutcome: Sendable {
     public let run: RunInfo
     public let parsed: SheetParseResult
-    public let fanOut: SignalFanOut.Outcome
+    /// Valid signals that are not on the queue, in row order.
+    public let failures: [EnqueueFailure]
 
     public var rowsRead: Int { parsed.rowsRead }
-    public var enqueued: Int { fanOut.sentRows.count }
-    public var isComplete: Bool { fanOut.failures.isEmpty }
+    public var enqueued: Int { parsed.signals.count - failures.count }
+    public var isComplete: Bool { failures.isEmpty }
 
     /// Rejections as reported: a value in the user column that looks like a Pushover key is shortened,
     /// so a mistyped key does not end up whole in logs and results.
@@ -72,9 +80,9 @@ public struct ReaderOutcome: Sendable {
 
     /// The error for an incomplete fan-out: how many signals are missing, which rows, and why.
     public var enqueueError: ReaderError? {
-        guard !fanOut.failures.isEmpty else { return nil }
+        guard !failures.isEmpty else { return nil }
         let total = parsed.signals.count
-        let failed = fanOut.failures
+        let failed = failures
         var reasons: [String: [Int]] = [:]
         for f in failed { reasons[f.reason, default: []].append(f.row) }
         let detail = reasons.sorted { $0.value.first ?? 0 < $1.value.first ?? 0 }.prefix(3).map { reason, rows in
@@ -86,4 +94,9 @@ public struct ReaderOutcome: Sendable {
             "\(failed.count) of \(total) valid signals could not be put on the SQS queue (\(detail)); "
                 + "\(enqueued) were enqueued. Those signals are not checked this hour; the next run sends them again")
     }
+}
+
+public struct EnqueueFailure: Sendable, Equatable {
+    public let row: Int
+    public let reason: String
 }

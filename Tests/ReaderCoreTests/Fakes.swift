@@ -11,55 +11,29 @@ struct FakeSheet: SheetSource {
     func read(deadline: EpochMillis?) async throws(GoogleError) -> SheetValues { try result.get() }
 }
 
-/// A queue that records what it accepted and fails entries as scripted.
-final class FakeQueue: MessageQueue, @unchecked Sendable {
+/// A queue that records what it accepted and fails bodies as scripted.
+final class FakeQueue: SignalQueue, @unchecked Sendable {
     private let lock = Mutex()
-    private var _accepted: [QueueEntry] = []
-    private var _batches: [[QueueEntry]] = []
-    private var inFlight = 0
-    private(set) var maxInFlight = 0
-    /// (entry, call number) → a failure to report for it, or nil to accept.
-    let fail: @Sendable (QueueEntry, Int) -> QueueEntryFailure?
-    let throwing: @Sendable ([QueueEntry]) -> (any Error)?
+    private var _accepted: [String] = []
+    private var _calls = 0
+    let fail: @Sendable (String) -> String?
 
-    init(
-        fail: @escaping @Sendable (QueueEntry, Int) -> QueueEntryFailure? = { _, _ in nil },
-        throwing: @escaping @Sendable ([QueueEntry]) -> (any Error)? = { _ in nil }
-    ) {
-        self.fail = fail
-        self.throwing = throwing
-    }
+    /// `fail(body)` returns a reason to fail that body, or nil to accept it.
+    init(fail: @escaping @Sendable (String) -> String? = { _ in nil }) { self.fail = fail }
 
-    var accepted: [QueueEntry] { lock.withLock { _accepted } }
-    var batches: [[QueueEntry]] { lock.withLock { _batches } }
+    var accepted: [String] { lock.withLock { _accepted } }
+    var calls: Int { lock.withLock { _calls } }
 
-    func sendBatch(_ entries: [QueueEntry]) async throws -> [QueueEntryFailure] {
-        let call = lock.withLock { () -> Int in
-            _batches.append(entries)
-            inFlight += 1
-            maxInFlight = max(maxInFlight, inFlight)
-            return _batches.count - 1
-        }
-        await Task.yield()
-        defer { lock.withLock { inFlight -= 1 } }
-        precondition(entries.count <= 10 && Set(entries.map(\.id)).count == entries.count)
-        if let error = throwing(entries) { throw error }
-        var failures: [QueueEntryFailure] = []
+    func enqueue(_ bodies: [String]) async -> [EnqueueResult] {
         lock.withLock {
-            for e in entries {
-                if let f = fail(e, call) { failures.append(f) } else { _accepted.append(e) }
+            _calls += 1
+            return bodies.map { b in
+                if let reason = fail(b) { return .failed(reason: reason) }
+                _accepted.append(b)
+                return .sent
             }
         }
-        return failures
     }
-}
-
-struct Boom: Error, CustomStringConvertible {
-    var description: String { "sqs: AccessDenied (HTTP 403): not authorized to sqs:SendMessage" }
-}
-
-func instantFanOut(_ queue: FakeQueue, rounds: Int = 3, concurrency: Int = 8) -> SignalFanOut {
-    SignalFanOut(queue: queue, rounds: rounds, concurrency: concurrency, clock: FixedClock(0), random: { 0 }, sleep: { _ in })
 }
 
 enum TestKey {

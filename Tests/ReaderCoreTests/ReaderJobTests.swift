@@ -20,13 +20,13 @@ import Testing
     ]
 
     func job(_ queue: FakeQueue, sheet: FakeSheet = FakeSheet(ReaderJobTests.sheet)) -> ReaderJob {
-        ReaderJob(spreadsheetID: "sheet-1", sheet: sheet, fanOut: instantFanOut(queue), clock: FixedClock(Self.now))
+        ReaderJob(spreadsheetID: "sheet-1", sheet: sheet, queue: queue, clock: FixedClock(Self.now))
     }
 
     @Test func sendsOneMessagePerValidSignalWithTheSpecBody() async throws {
         let queue = FakeQueue()
         let outcome = try await job(queue).run(Self.run, deadline: nil)
-        let bodies = queue.accepted.sorted { $0.id < $1.id }.map(\.body)
+        let bodies = queue.accepted
         #expect(bodies == [
             #"{"version":1,"run":{"id":"evt-1","time":"2026-11-25T20:00:00Z"},"sheet":{"id":"sheet-1","row":2},"signal":{"id":"btc-breakout","exchange":"binance","symbol":"BTCUSDT","condition":"above","target_price":"65000","user":"alice","repeat":"once","note":"breakout"}}"#,
             #"{"version":1,"run":{"id":"evt-1","time":"2026-11-25T20:00:00Z"},"sheet":{"id":"sheet-1","row":3},"signal":{"id":"eth-dip","exchange":"coinbase","symbol":"ETH-USD","condition":"below","target_price":"3000.5","repeat":"once"}}"#,
@@ -68,15 +68,15 @@ import Testing
     }
 
     @Test func enqueueFailureSaysHowManyAndWhy() async throws {
-        let queue = FakeQueue(fail: { e, _ in
-            e.id == "row-3" ? QueueEntryFailure(id: e.id, code: "KMS.ThrottlingException", message: "slow down", senderFault: false) : nil
+        let queue = FakeQueue(fail: { body in
+            body.contains(#""row":3"#) ? "SQS: KMS.ThrottlingException: slow down" : nil
         })
         let outcome = try await job(queue).run(Self.run, deadline: nil)
         #expect(!outcome.isComplete)
         #expect(outcome.enqueued == 1)
         let error = try #require(outcome.enqueueError)
         #expect(error.code == .enqueueFailed)
-        #expect(error.errorType == "Reader.EnqueueFailed")
+        #expect(error.errorType == "EnqueueFailed")
         #expect(error.message.hasPrefix("1 of 2 valid signals could not be put on the SQS queue (row 3: "))
         #expect(error.message.contains("KMS.ThrottlingException"))
     }
@@ -88,7 +88,7 @@ import Testing
             Issue.record("no error")
         } catch {
             #expect(error.code == .sheetUnreadable)
-            #expect(error.errorType == "Reader.SheetNotShared")
+            #expect(error.errorType == "SheetNotShared")
             #expect(error.message.contains("share the sheet with reader@x"))
         }
     }
@@ -97,6 +97,6 @@ import Testing
         let queue = FakeQueue()
         let outcome = try await job(queue, sheet: FakeSheet([])).run(Self.run, deadline: nil)
         #expect(outcome.summary.serialized == #"{"run":{"id":"evt-1","time":"2026-11-25T20:00:00Z"},"rows":0,"enqueued":0,"skipped":[],"rejected":[]}"#)
-        #expect(queue.batches.isEmpty)
+        #expect(queue.calls == 0)
     }
 }

@@ -27,7 +27,7 @@ import Testing
             Issue.record("accepted \(event)")
         } catch {
             #expect(error.code == .invalidEvent)
-            #expect(error.errorType == "Reader.InvalidEvent")
+            #expect(error.errorType == "InvalidEvent")
         }
     }
 }
