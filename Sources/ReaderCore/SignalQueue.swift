@@ -32,7 +32,8 @@ public struct SQSSignalQueue: SignalQueue {
         return report.outcomes.map { outcome in
             switch outcome {
             case .sent: return .sent
-            case .failed(let f): return .failed(reason: "SQS: \(f.callError.map { "\($0)" } ?? "\(f.code): \(f.message)")")
+            // Code and message only (no request id), so one cause shared by many batches reads as one reason.
+            case .failed(let f): return .failed(reason: "SQS \(f.code): \(f.message)")
             }
         }
     }
