@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    @Test func aLargeSheetIsSentInSlicesAndEverySignalCounted() async throws {
+        var rows: [[JSONValue]] = [["id", "symbol", "condition", "price"]]
+        for n in 0..<1_234 { rows.append([.string("s\(n)"), "BTCUSDT", "above", .int(n + 1)]) }
+        let queue = FakeQueue(fail: { body in body.contains(#""row":1000}"#) ? "SQS InternalError: busy" : nil })
+        let outcome = try await job(queue, sheet: FakeSheet(rows)).run(Self.run, deadline: nil)
+        #expect(queue.calls == 3)
+        #expect(queue.accepted.count == 1_233)
+        #expect(outcome.enqueued == 1_233)
+        #expect(outcome.failures == [EnqueueFailure(row: 1000, reason: "SQS InternalError: busy")])
+        #expect(Set(queue.accepted.compactMap { (try? JSONValue.parse($0))?["sheet"]?["row"]?.intValue }).count == 1_233)
+    }
+
     @Test func anEmptySheetIsAnEmptyRun() async throws {
         let queue = FakeQueue()
         let outcome = try await job(queue, sheet: FakeSheet([])).run(Self.run, deadline: nil)
