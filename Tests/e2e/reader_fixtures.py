@@ -203,7 +203,7 @@ def run_local(binary, event, env: dict, tmp_path) -> subprocess.CompletedProcess
 def secrets_of(key_file: dict, google: Google, env: dict) -> list[str]:
     """Strings that must never appear in a log line, an error or a result."""
     pem_lines = [line for line in key_file["private_key"].splitlines() if line and "-----" not in line]
-    found = ["PRIVATE KEY", env.get("AWS_SECRET_ACCESS_KEY", "")] + pem_lines
+    found = ["PRIVATE KEY", env.get("AWS_SECRET_ACCESS_KEY", ""), env.get("AWS_SESSION_TOKEN", "")] + pem_lines
     with google._data_lock:
         found += list(google.tokens)           # access tokens issued by the stand-in
     return [s for s in found if s]
