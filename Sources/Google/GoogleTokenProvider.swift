@@ -14,7 +14,7 @@ public actor GoogleTokenProvider {
     private let retry: GoogleRetryPolicy
     /// A token is replaced this long before Google says it expires.
     private let refreshMarginMs: Int64
-    private var cached: (value: String, expiresAt: EpochMillis)?
+    private var cached: (value: String, refreshAt: EpochMillis)?
 
     public static let grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
     public static let requestTimeoutMs = 10_000
@@ -30,10 +30,11 @@ public actor GoogleTokenProvider {
         self.refreshMarginMs = refreshMarginMs
     }
 
-    /// A valid access token: the cached one while it has more than the margin left, else a new one.
+    /// A valid access token: the cached one until the margin before its expiry (or half its life, for a
+    /// token issued for less than twice the margin), else a new one.
     /// `deadline` (epoch ms) bounds retries and request timeouts.
     public func accessToken(deadline: EpochMillis? = nil) async throws(GoogleError) -> String {
-        if let cached, clock.nowMillis() < cached.expiresAt - refreshMarginMs { return cached.value }
+        if let cached, clock.nowMillis() < cached.refreshAt { return cached.value }
         let fresh = try await fetch(deadline: deadline)
         cached = fresh
         return fresh.value
@@ -46,7 +47,7 @@ public actor GoogleTokenProvider {
 
     // MARK: - Exchange
 
-    private func fetch(deadline: EpochMillis?) async throws(GoogleError) -> (value: String, expiresAt: EpochMillis) {
+    private func fetch(deadline: EpochMillis?) async throws(GoogleError) -> (value: String, refreshAt: EpochMillis) {
         var attempt = 0
         while true {
             attempt += 1
@@ -62,7 +63,8 @@ public actor GoogleTokenProvider {
                 let response = try await transport.send(request)
                 switch Self.interpret(response, key: key, assertion: assertion, attempt: attempt) {
                 case .success(let token):
-                    return (token.accessToken, clock.nowMillis() + min(token.expiresInSeconds, 86_400) * 1000)
+                    let lifetimeMs = min(token.expiresInSeconds, 86_400) * 1000
+                    return (token.accessToken, clock.nowMillis() + max(lifetimeMs - refreshMarginMs, lifetimeMs / 2))
                 case .failure(let error):
                     guard error.code == .tokenUnavailable else { throw error }
                     failure = error

@@ -31,7 +31,9 @@ public struct ReaderConfiguration: Sendable {
         }
         queueURL = queue
 
-        do { aws = try AWSConfiguration(environment: env) } catch { throw .invalid(error.variable, error.reason) }
+        do { aws = try AWSConfiguration(environment: env) } catch {
+            throw error == .missing(variable: error.variable) ? .missing(error.variable) : .invalid(error.variable, error.reason)
+        }
 
         let sheets = environment["GOOGLE_SHEETS_API_URL"]?.trimmedSpaces ?? SheetsClient.defaultBaseURL
         guard URLPolicy.isAcceptable(sheets) else {

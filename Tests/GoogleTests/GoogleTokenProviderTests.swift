@@ -39,6 +39,17 @@ import Testing
         #expect(transport.requests.count == 2)
     }
 
+    @Test func aShortLivedTokenIsKeptForHalfItsLife() async throws {
+        let transport = FakeTransport { _, n in tokenResponse("tok-\(n)", expiresIn: 120) }
+        let clock = FixedClock(Self.start)
+        let provider = GoogleTokenProvider(key: TestKey.key(), transport: transport, clock: clock)
+        #expect(try await provider.accessToken() == "tok-0")
+        clock.advance(by: 59_000)
+        #expect(try await provider.accessToken() == "tok-0")
+        clock.advance(by: 1_000)
+        #expect(try await provider.accessToken() == "tok-1")
+    }
+
     @Test func invalidateDropsOnlyTheNamedToken() async throws {
         let transport = FakeTransport { _, n in tokenResponse("tok-\(n)") }
         let provider = GoogleTokenProvider(key: TestKey.key(), transport: transport, clock: FixedClock(Self.start))

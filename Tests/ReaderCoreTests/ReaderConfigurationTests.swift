@@ -31,8 +31,8 @@ import Testing
             _ = try ReaderConfiguration(environment: env([name: nil]))
             Issue.record("accepted an environment without \(name)")
         } catch {
-            #expect(error.variable == name)
-            #expect(error.description.contains(name))
+            #expect(error == .missing(name))
+            #expect(error.description == "missing required environment variable \(name)")
         }
     }
 
