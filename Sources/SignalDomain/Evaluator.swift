@@ -23,7 +23,7 @@ public enum Evaluator {
                 version: state?.version ?? 0, fingerprint: signal.levelsFingerprint, arming: (state?.arming ?? 0) + 1,
                 phase: .initial(for: signal), firstCheckedAt: now, lastCheckedAt: now)
         }
-        let usable = ordered(candles.filter { $0.openTime >= window.start && $0.openTime <= now })
+        let usable = inWindow(candles, from: window.start, through: now)
 
         // pct_up/pct_down measure from the close at the first check; that check only takes the reference.
         var reference = base.reference
@@ -45,13 +45,16 @@ public enum Evaluator {
 
         let seen = fresh ? nil : base.seen
         var refinedMinutes: Set<EpochMillis> = []
+        var quiet = machine.quietBand
         for candle in usable {
             let span: Span
             if let seen, candle.openTime == seen.openTime, candle.intervalMs == CandleInterval.oneMinute.milliseconds {
                 span = Span(candle: candle, after: seen, checkedAt: base.lastCheckedAt)
             } else {
+                if quiet.contains(candle) { continue }
                 span = Span(candle: candle)
             }
+            defer { quiet = machine.quietBand }
             guard machine.consume(span, mode: .exact) == .ambiguous else { continue }
             if let minute = span.refinableMinute, detail.available {
                 guard let seconds = detail.seconds[minute] else {
@@ -98,9 +101,30 @@ public enum Evaluator {
         }
     }
 
+    /// The candles opening within `[from, through]`, in order (see `ordered`). Exchanges answer in
+    /// order, so that is checked in one pass before paying for a copy and a sort.
+    static func inWindow(_ candles: [Candle], from: EpochMillis, through: EpochMillis) -> ArraySlice<Candle> {
+        guard isOrdered(candles) else { return ordered(candles.filter { $0.openTime >= from && $0.openTime <= through })[...] }
+        let lo = candles.firstIndex { $0.openTime >= from } ?? candles.endIndex
+        let hi = candles[lo...].firstIndex { $0.openTime > through } ?? candles.endIndex
+        return candles[lo..<hi]
+    }
+
+    static func isOrdered(_ candles: [Candle]) -> Bool {
+        var previousClose = EpochMillis.min
+        for c in candles {
+            guard c.openTime >= previousClose, c.intervalMs > 0, Price.compareExactly(c.high, c.low) >= 0 else {
+                return false
+            }
+            previousClose = c.closeTime
+        }
+        return true
+    }
+
     /// Sorted by open time; of two candles with the same open time the later one given wins (it is
     /// the fresher snapshot); a candle overlapping its predecessor, or with high below low, is dropped.
     static func ordered(_ candles: [Candle]) -> [Candle] {
+        if isOrdered(candles) { return candles }
         var byOpen: [EpochMillis: Candle] = [:]
         for c in candles where Price.compareExactly(c.high, c.low) >= 0 && c.intervalMs > 0 { byOpen[c.openTime] = c }
         var out: [Candle] = []
@@ -115,7 +139,7 @@ public enum Evaluator {
     /// The still-open 1-minute candle as this check saw it, merged with what earlier looks at the same
     /// minute saw (a lagging answer never makes the memory forget an extreme).
     static func seenAfter(
-        candles: [Candle], previous: SeenCandle?, now: EpochMillis, detail: [EpochMillis: [Candle]]
+        candles: ArraySlice<Candle>, previous: SeenCandle?, now: EpochMillis, detail: [EpochMillis: [Candle]]
     ) -> SeenCandle? {
         let minute = CandleInterval.oneMinute
         let current = minute.floor(now)

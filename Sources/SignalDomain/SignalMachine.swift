@@ -88,7 +88,7 @@ struct SignalMachine: Sendable {
 
     /// Advances through one span. On `.ambiguous` nothing changed.
     mutating func consume(_ span: Span, mode: Mode) -> Step {
-        let before = self
+        let before = (phase, cycle, fireCount, lastReachedAt, lastFiredCheck, events.count)
         let step: Step
         switch plan {
         case .idle:
@@ -98,7 +98,10 @@ struct SignalMachine: Sendable {
         case .trade(let favourable, let entry, let tps, let sl):
             step = consumeTrade(span, mode: mode, favourable: favourable, entry: entry, tps: tps, sl: sl)
         }
-        if step == .ambiguous { self = before }
+        if step == .ambiguous {
+            (phase, cycle, fireCount, lastReachedAt, lastFiredCheck) = (before.0, before.1, before.2, before.3, before.4)
+            events.removeLast(events.count - before.5)
+        }
         return step
     }
 
@@ -187,6 +190,50 @@ struct SignalMachine: Sendable {
                 return .settled  // a trade plan never holds a level phase (the evaluator starts afresh)
             }
         }
+    }
+
+    // MARK: - Quiet candles
+
+    /// A candle opening before `until` whose high is below `ceiling` and low above `floor` cannot
+    /// change anything (no watched level lies in between, no re-arm is due), so the evaluator skips it
+    /// without building a span. Strict comparisons of doubles are safe: rounding is monotonic.
+    struct QuietBand: Sendable {
+        var ceiling: Double
+        var floor: Double
+        var until: EpochMillis
+
+        static let everything = QuietBand(ceiling: .infinity, floor: -.infinity, until: .max)
+
+        func contains(_ c: Candle) -> Bool {
+            c.openTime < until && c.high.value < ceiling && c.low.value > floor
+        }
+    }
+
+    var quietBand: QuietBand {
+        var band = QuietBand.everything
+        switch (phase, plan) {
+        case (_, .idle):
+            break
+        case (.level(.watching), .level(_, let level, let side, _)):
+            if side == .high { band.ceiling = level.value } else { band.floor = level.value }
+        case (.level(.fired(let at)), _), (.trade(.closed(let at, _)), _):
+            if case .cooldown(let s) = repeatMode { band.until = SignalMachine.rearmTime(reachedAt: at, cooldownSeconds: s) }
+        case (.trade(.waitingForEntry), .trade(let favourable, let entry, _, _)):
+            guard let entry else { return QuietBand(ceiling: -.infinity, floor: .infinity, until: .min) }
+            if favourable == .high { band.ceiling = entry.value } else { band.floor = entry.value }
+        case (.trade(.inTrade(let hit)), .trade(let favourable, _, let tps, let sl)):
+            let tp = hit < tps.count ? tps[hit].value : nil
+            if favourable == .high {
+                band.ceiling = tp ?? .infinity
+                band.floor = sl?.value ?? -.infinity
+            } else {
+                band.floor = tp ?? -.infinity
+                band.ceiling = sl?.value ?? .infinity
+            }
+        case (.level(.watching), .trade), (.trade(.waitingForEntry), .level), (.trade(.inTrade), .level):
+            return QuietBand(ceiling: -.infinity, floor: .infinity, until: .min)  // mismatched: look at everything
+        }
+        return band
     }
 
     // MARK: - Repeat

@@ -15,9 +15,10 @@ struct Span: Sendable {
     var refinableMinute: EpochMillis?
     /// 1-second candles opening before this were seen by the previous check.
     var detailFrom: EpochMillis
-    /// Extremes that 1-second detail must reproduce to be trusted.
-    var requiredHigh: Price?
-    var requiredLow: Price?
+    /// Whether 1-second detail must reproduce `high` / `low` to be trusted (they were traded in the span,
+    /// not merely the price the span started at).
+    var highIsTraded: Bool
+    var lowIsTraded: Bool
     /// Where the price stood when the span began (the previous check's last price), if known.
     var startPrice: Price?
 
@@ -29,8 +30,8 @@ struct Span: Sendable {
         low = c.low
         refinableMinute = c.intervalMs == CandleInterval.oneMinute.milliseconds ? c.openTime : nil
         detailFrom = c.openTime
-        requiredHigh = c.high
-        requiredLow = c.low
+        highIsTraded = true
+        lowIsTraded = true
     }
 
     /// The 1-minute candle that contained the previous check, seen again: only a new high or low beyond
@@ -46,8 +47,8 @@ struct Span: Sendable {
         maybeLow = newLow == nil && Price.compareExactly(seen.low, seen.close) < 0 ? seen.low : nil
         refinableMinute = c.openTime
         detailFrom = max(c.openTime, CandleInterval.oneSecond.floor(checkedAt))
-        requiredHigh = newHigh
-        requiredLow = newLow
+        highIsTraded = newHigh != nil
+        lowIsTraded = newLow != nil
         startPrice = seen.close
     }
 
@@ -58,6 +59,8 @@ struct Span: Sendable {
         high = price
         low = price
         detailFrom = time
+        highIsTraded = false
+        lowIsTraded = false
     }
 
     /// Whether the span reaches `level`: highs reach it from below, lows from above; equality counts.
@@ -90,14 +93,12 @@ struct Span: Sendable {
         let usable = Evaluator.ordered(seconds.filter {
             $0.intervalMs == CandleInterval.oneSecond.milliseconds && $0.openTime >= detailFrom && $0.openTime < end
         })
-        if let requiredHigh {
-            guard let top = usable.map(\.high).max(by: { Price.compareExactly($0, $1) < 0 }),
-                top.isAtOrAbove(requiredHigh)
+        if highIsTraded {
+            guard let top = usable.map(\.high).max(by: { Price.compareExactly($0, $1) < 0 }), top.isAtOrAbove(high)
             else { return nil }
         }
-        if let requiredLow {
-            guard let bottom = usable.map(\.low).min(by: { Price.compareExactly($0, $1) < 0 }),
-                bottom.isAtOrBelow(requiredLow)
+        if lowIsTraded {
+            guard let bottom = usable.map(\.low).min(by: { Price.compareExactly($0, $1) < 0 }), bottom.isAtOrBelow(low)
             else { return nil }
         }
         var spans: [Span] = []
