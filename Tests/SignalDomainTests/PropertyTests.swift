@@ -22,7 +22,7 @@ import Testing
 
     @Test(arguments: seeds)
     func splittingChecksChangesNothing(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let market = Market.random(&rng)
         let signal = randomSignal(&rng, market)
         let (first, end, splits) = randomChecks(&rng)
@@ -53,7 +53,7 @@ import Testing
 
     @Test(arguments: seeds)
     func withoutDetailNothingFiresTwice(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let market = Market.random(&rng)
         let signal = randomSignal(&rng, market)
         let (first, end, splits) = randomChecks(&rng)
@@ -80,7 +80,7 @@ import Testing
         return "\(c / 100)." + (frac < 10 ? "0" : "") + "\(frac)"
     }
 
-    func randomSignal(_ rng: inout SplitMix64, _ market: Market) -> Signal {
+    func randomSignal(_ rng: inout SeededGenerator, _ market: Market) -> Signal {
         let lo = market.ticks.min()!
         let hi = market.ticks.max()!
         let modes: [Repeat] = [.once, .once, .every, .cooldown(seconds: 30), .cooldown(seconds: 60), .cooldown(seconds: 90),
@@ -116,7 +116,7 @@ import Testing
     }
 
     /// The first check, the last, and 1–8 checks in between (some on minute boundaries, some seconds apart).
-    func randomChecks(_ rng: inout SplitMix64) -> (EpochMillis, EpochMillis, [EpochMillis]) {
+    func randomChecks(_ rng: inout SeededGenerator) -> (EpochMillis, EpochMillis, [EpochMillis]) {
         var first = rng.int(0...600)
         if rng.int(0..<5) == 0 { first = first / 60 * 60 }
         let end = rng.int(4800...5399)
@@ -136,7 +136,7 @@ import Testing
 }
 
 /// A deterministic generator (SplitMix64), so that a failing seed can be replayed.
-struct SplitMix64 {
+struct SeededGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
 
@@ -170,7 +170,7 @@ struct Market {
         self.prices = prices
     }
 
-    static func random(_ rng: inout SplitMix64) -> Market {
+    static func random(_ rng: inout SeededGenerator) -> Market {
         var x = 10_000 + rng.int(-2000...2000)
         let jumpsPerThousand = [10, 10, 40, 150][rng.int(0..<4)]  // calm to wild: wild markets tie often
         var ticks: [Int] = []
