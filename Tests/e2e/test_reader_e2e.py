@@ -14,7 +14,7 @@ from devstack.moto import start_moto
 from devstack.runtime_api import RuntimeAPI, spawn_bootstrap
 from reader_fixtures import (SheetsStandIn, as_reported, assert_no_secrets, days_since_fixture, drain, new_queue, reader_env,
                              run_local, scheduled_event, secrets_of, shifted)
-from sheet_fixtures import FIXTURES, expected_messages, expected_summary, load, raw
+from sheet_fixtures import expected_messages, expected_summary, load, raw
 
 READER = BIN_DIR / "reader"
 SHEET_ID = "1hostileSheet-0123456789_abcdefghijklmnopqrs"
