@@ -143,3 +143,29 @@ def test_drain_stops_at_its_bound(stack, queue):
     send("fail-forever")
     report = EventSource(url, Function(), sqs=stack.sqs).drain(timeout=30, max_batches=1)
     assert report.batches == 1 and report.remaining == 1 and report.failed == 1
+
+
+def test_through_the_runtime_api_with_a_python_bootstrap(stack, queue):
+    """The event source driving a real Runtime API loop in another process: partial failures and crashes."""
+    import pathlib
+    import sys
+
+    from devstack.runtime_api import RuntimeAPI, spawn_bootstrap
+
+    url, dlq, send = queue
+    send("ok", "fail-me", "crash-once")
+    function = pathlib.Path(__file__).with_name("fake_sqs_function.py")
+    with RuntimeAPI(function_timeout_s=5) as api:
+        bootstrap = spawn_bootstrap([sys.executable, str(function)], api=api)
+        try:
+            source = EventSource(url, api, sqs=stack.sqs, batch_size=10)
+            report = source.drain(timeout=30)
+        finally:
+            bootstrap.stop()
+    # the crash fails the first batch as a whole; on redelivery "ok" and "crash-once" succeed and "fail-me",
+    # failed again at maxReceiveCount 2, goes to the dead-letter queue
+    bodies = sorted(b for line in bootstrap.log_records() for b in line["bodies"])
+    assert bodies == ["crash-once", "crash-once", "fail-me", "fail-me", "ok", "ok"]
+    assert report.function_errors == 1 and report.deleted == 2 and report.remaining == 0
+    assert [m["Body"] for m in source.dlq_messages()] == ["fail-me"]
+    assert report.results[0].outcome.error_type == "Function.Crash"

@@ -17,7 +17,8 @@ READER_VARS = {"GOOGLE_SHEETS_SPREADSHEET_ID", "GOOGLE_SERVICE_ACCOUNT_JSON", "G
                "SQS_QUEUE_URL"}
 WORKER_VARS = {"DYNAMODB_TABLE_NAME", "TRADING_ALERT_PUSHOVER_API_TOKEN", "PUSHOVER_USER_KEY", "PUSHOVER_USERS",
                "PUSHOVER_API_URL", "BINANCE_API_URL", "COINBASE_API_URL", "BYBIT_API_URL", "FALLBACK_EXCHANGES"}
-AWS_VARS = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"}
+AWS_VARS = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL"}
 
 
 def refuses(url: str) -> bool:
@@ -39,6 +40,16 @@ def test_environment_names_and_values(stack):
     assert stack.env["AWS_ENDPOINT_URL"] == stack.proxy.url
     assert stack.env["SQS_QUEUE_URL"].startswith(stack.proxy.url)    # queue traffic goes through the proxy too
     assert stack.env["BINANCE_API_URL"] == stack.exchanges.url("binance")
+
+
+def test_the_functions_temporary_credentials_work_through_the_proxy(stack):
+    import boto3
+    env = stack.env_worker
+    assert env["AWS_ACCESS_KEY_ID"].startswith("ASIA") and env["AWS_SESSION_TOKEN"]
+    ddb = boto3.client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
+                       aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+                       aws_session_token=env["AWS_SESSION_TOKEN"])
+    assert stack.table_name in ddb.list_tables()["TableNames"]
 
 
 def test_queue_dead_letter_queue_and_table(stack):

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from ._http import Fault, Request, Response, StandIn, serve_until_interrupted
-from .market import DAY, HOUR, MINUTE, SECOND, Candle, Clock, PricePath, dec
+from .market import DAY, HOUR, MINUTE, SECOND, Candle, Clock, PricePath
 
 VENUES = ("binance", "coinbase", "bybit")
 

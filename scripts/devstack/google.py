@@ -23,7 +23,7 @@ import secrets
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from cryptography.exceptions import InvalidSignature

@@ -42,8 +42,17 @@ class AWSAccess:
     endpoint_url: str            # what the functions use (the fault proxy, or moto itself)
     moto_url: str
     region: str
-    access_key_id: str
+    access_key_id: str              # an IAM user's key: what the test plumbing (boto3) signs with
     secret_access_key: str
+    session: dict = field(default_factory=dict)   # temporary credentials for the functions (as Lambda gives)
+
+    def function_credentials(self) -> dict[str, str]:
+        """AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN) for the functions."""
+        if self.session:
+            return {"AWS_ACCESS_KEY_ID": self.session["access_key_id"],
+                    "AWS_SECRET_ACCESS_KEY": self.session["secret_access_key"],
+                    "AWS_SESSION_TOKEN": self.session["session_token"]}
+        return {"AWS_ACCESS_KEY_ID": self.access_key_id, "AWS_SECRET_ACCESS_KEY": self.secret_access_key}
 
     def client(self, service: str, direct: bool = False) -> Any:
         """A boto3 client signed with the stack's IAM key (through the proxy unless direct=True)."""
@@ -158,8 +167,7 @@ class Stack:
 
     def _aws_env(self) -> dict[str, str]:
         return {"AWS_REGION": self.aws.region, "AWS_DEFAULT_REGION": self.aws.region,
-                "AWS_ACCESS_KEY_ID": self.aws.access_key_id, "AWS_SECRET_ACCESS_KEY": self.aws.secret_access_key,
-                "AWS_ENDPOINT_URL": self.aws.endpoint_url}
+                **self.aws.function_credentials(), "AWS_ENDPOINT_URL": self.aws.endpoint_url}
 
     @property
     def env_reader(self) -> dict[str, str]:
@@ -227,7 +235,8 @@ def start_stack(*, region: str = "us-east-1", proxy: bool = True, market: bool =
                 queue_name: str = "trading-alerts-signals", dlq_name: str = "trading-alerts-signals-dlq",
                 table_name: str = "trading-alerts-state", visibility_timeout: int = 5, max_receive_count: int = 3,
                 spreadsheet_id: str = "devstack-sheet-0001", sheet: list[list] | None = None,
-                fallback_exchanges: str = "bybit,coinbase", verbose: bool = False) -> Stack:
+                fallback_exchanges: str = "bybit,coinbase", session_credentials: bool = True,
+                verbose: bool = False) -> Stack:
     """Start everything and return the `Stack`. On any failure, whatever started is stopped again.
 
     `visibility_timeout`/`max_receive_count` are short so that redelivery and the DLQ happen within seconds
@@ -253,7 +262,8 @@ def start_stack(*, region: str = "us-east-1", proxy: bool = True, market: bool =
 
         aws = AWSAccess(endpoint_url=fault_proxy.url if fault_proxy else moto_url, moto_url=moto_url,
                         region=moto.region, access_key_id=moto.access_key_id,
-                        secret_access_key=moto.secret_access_key)
+                        secret_access_key=moto.secret_access_key,
+                        session=dict(getattr(moto, "session", None) or {}) if session_credentials else {})
         stack = Stack(moto, fault_proxy, google, exchanges, pushover, aws, table_name=table_name,
                       spreadsheet_id=spreadsheet_id, fallback_exchanges=fallback_exchanges,
                       visibility_timeout=visibility_timeout, max_receive_count=max_receive_count, _stops=stops)
