@@ -420,7 +420,9 @@ class LocalSystem:
                      if line and "-----" not in line]
         with s.google._data_lock:
             tokens = list(s.google.tokens)
-        found = [s.pushover_token, s.aws.secret_access_key, *pem_lines, *tokens, "PRIVATE KEY"]
+        session = getattr(s.aws, "session", None) or {}
+        found = [s.pushover_token, s.aws.secret_access_key, session.get("secret_access_key", ""),
+                 session.get("session_token", ""), *pem_lines, *tokens, "PRIVATE KEY"]
         return [x for x in found if x]
 
     def outputs(self) -> list[str]:

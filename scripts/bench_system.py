@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark (issue 6): one scheduled tick of 1,000 signals over 100 symbols on the local stack, through
+reader -> SQS (moto) -> event source (batches of 10, one execution environment) -> worker -> DynamoDB -> Pushover.
+
+Two ticks are measured: the first (every signal's first check: no state yet, the current minute only) and the
+next hour's (state read and written, a 60-minute window of candles). For each: wall time from the scheduled event
+to an empty queue, CPU of both binaries (user + system, from /proc), and requests per signal to each service
+(counted by the stand-ins and, for SQS/DynamoDB, by the fault proxy in front of moto).
+
+    cd scripts && python3 bench_system.py [--bin-dir ../.build/release] [--json]
+
+Each result is a dict: {"name", "value", "unit", "target" (or None), "ok" (or None), "detail"}, like
+bench_reader.py, so a bench driver can run both.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from devstack.market import PricePath  # noqa: E402
+from devstack.stack import start_stack  # noqa: E402
+from devstack.system import HOUR, LocalSystem  # noqa: E402
+
+SIGNALS, SYMBOLS = 1_000, 100
+HEADER = ["id", "symbol", "exchange", "condition", "target_price", "percent", "entry", "take_profit", "stop_loss",
+          "repeat"]
+VENUES = ["binance"] * 6 + ["coinbase"] * 2 + ["bybit"] * 2      # per ten symbols
+
+
+def symbol_of(i: int) -> tuple[str, str, int]:
+    """(base, venue, base price) of symbol i: B000USDT ... B099USDT, each on one venue."""
+    return f"B{i:03d}", VENUES[i % 10], 10 + 7 * i
+
+
+def make_sheet() -> list[list]:
+    """Ten signals per symbol, every condition, levels a few per cent from the price: a handful fire."""
+    rows = [HEADER]
+    for n in range(SIGNALS):
+        base, venue, p = symbol_of(n % SYMBOLS)
+        symbol = f"{base}-USDT" if venue == "coinbase" else f"{base}USDT"
+        k = n // SYMBOLS
+        kind = k % 6
+        row = [f"bench-{n:04d}", symbol, venue]
+        if kind == 0:
+            row += ["above", round(p * (1.001 + k / 100), 4), "", "", "", "", ""]
+        elif kind == 1:
+            row += ["below", round(p * (0.999 - k / 100), 4), "", "", "", "", ""]
+        elif kind == 2:
+            row += ["pct_up", "", 2 + k, "", "", "", ""]
+        elif kind == 3:
+            row += ["pct_down", "", 2 + k, "", "", "", ""]
+        elif kind == 4:
+            row += ["long", "", "", round(p * 1.002, 4), f"{round(p * 1.03, 4)} {round(p * 1.06, 4)}",
+                    round(p * 0.95, 4), ""]
+        else:
+            row += ["short", "", "", "", f"{round(p * 0.97, 4)}; {round(p * 0.94, 4)}", round(p * 1.05, 4), "every"]
+        rows.append(row)
+    return rows
+
+
+def _per_signal(counts: dict) -> dict[str, float]:
+    flat = {k: v for k, v in counts.items() if k != "aws"}
+    for target, n in counts.get("aws", {}).items():
+        flat[target.replace("DynamoDB_20120810.", "dynamodb.").replace("AmazonSQS.", "sqs.")] = n
+    return {k: round(v / SIGNALS, 3) for k, v in sorted(flat.items()) if v}
+
+
+def run(bin_dir: str | os.PathLike) -> list[dict]:
+    results = []
+    t1 = (int(time.time() * 1000) // HOUR - 2) * HOUR
+    with start_stack(market=False, visibility_timeout=30, max_receive_count=5) as stack:
+        for i in range(SYMBOLS):
+            base, venue, p = symbol_of(i)
+            stack.exchanges.add_market(base, "USDT", PricePath.wave(f"bench-{i}", str(p), amplitude=0.03),
+                                       venues=(venue,))
+        stack.serve_sheet(make_sheet())
+        with LocalSystem(stack, bin_dir, batch_size=10, log_level="warn", worker_timeout_s=60) as system:
+            for n, label in ((0, "first tick (no state; current minute)"), (1, "next hour (60-minute window)")):
+                stack.reset_counts()
+                cpu_before = (system.reader.cpu_seconds(), system.worker.cpu_seconds())
+                tick = system.tick(t1 + n * HOUR, drain_timeout=600)
+                reader_cpu = system.reader.cpu_seconds() - cpu_before[0]
+                worker_cpu = system.worker.cpu_seconds() - cpu_before[1]
+                d = tick.drain
+                ok = (tick.reader.ok and tick.reader.result.get("enqueued") == SIGNALS and d.deleted == SIGNALS
+                      and not d.remaining and not d.dlq_depth)
+                per = _per_signal(stack.request_counts())
+                detail = (f"{d.invocations} worker invocations, {len(tick.notifications)} notifications; CPU reader "
+                          f"{reader_cpu:.2f} s + worker {worker_cpu:.2f} s; worker peak RSS "
+                          f"{system.worker.peak_rss_kib() / 1024:.0f} MB; requests per signal: "
+                          + ", ".join(f"{k} {v}" for k, v in per.items()))
+                if not ok:
+                    detail += f"; FAILED: reader {tick.reader.error or tick.reader.result}, drain {d}"
+                results.append({"name": f"system tick, {SIGNALS:,} signals / {SYMBOLS} symbols, {label}: wall",
+                                "value": round(tick.elapsed, 2), "unit": "s", "target": None, "ok": ok,
+                                "detail": detail})
+                results.append({"name": f"system tick, {label}: CPU of both binaries",
+                                "value": round(reader_cpu + worker_cpu, 2), "unit": "s", "target": None, "ok": ok,
+                                "detail": f"{(reader_cpu + worker_cpu) * 1000 / SIGNALS:.2f} ms per signal"})
+                results.append({"name": f"system tick, {label}: requests per signal", "value": per, "unit": "",
+                                "target": None, "ok": ok, "detail": "per service and AWS operation"})
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin-dir", default=str(HERE.parent / ".build" / "release"))
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON array")
+    args = parser.parse_args()
+    results = run(args.bin_dir)
+    if args.json:
+        print(json.dumps(results, indent=1))
+    else:
+        for r in results:
+            verdict = "" if r["ok"] is None else ("ok" if r["ok"] else "FAILED")
+            value = json.dumps(r["value"]) if isinstance(r["value"], dict) else f"{r['value']} {r['unit']}"
+            print(f"{r['name']}: {value} {verdict}\n    {r['detail']}")
+    return 0 if all(r["ok"] is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
