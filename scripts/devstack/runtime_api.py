@@ -350,6 +350,11 @@ class _Server(http.server.ThreadingHTTPServer):
         self.api.connections_accepted += 1
         super().process_request(request, client_address)
 
+    def handle_error(self, request, client_address):
+        # A runtime that is killed or exits mid-connection is normal here, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
     def shutdown_request(self, request):
         self.api._connections.discard(request)
         super().shutdown_request(request)
