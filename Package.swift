@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Base"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "Logs", "Base"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "OpenSSLCrypto", "Base"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "OpenSSLCrypto", "Base"], exclude: ["Vectors", "Fixtures"]),
         .testTarget(name: "GoogleTests", dependencies: ["Google", "OpenSSLCrypto", "CurlHTTP", "Base"]),
         .testTarget(name: "SignalDomainTests", dependencies: ["SignalDomain", "Base"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "SignalDomain", "CurlHTTP", "Base"]),
