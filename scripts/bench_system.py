@@ -9,8 +9,7 @@ to an empty queue, CPU of both binaries (user + system, from /proc), and request
 
     cd scripts && python3 bench_system.py [--bin-dir ../.build/release] [--json]
 
-Each result is a dict: {"name", "value", "unit", "target" (or None), "ok" (or None), "detail"}, like
-bench_reader.py, so a bench driver can run both.
+Prints a markdown table (scripts/bench adds it to its own; README § Performance).
 """
 from __future__ import annotations
 
@@ -73,6 +72,8 @@ def _per_signal(counts: dict) -> dict[str, float]:
 
 
 def run(bin_dir: str | os.PathLike) -> list[dict]:
+    """One dict per measured tick: name, wall_s, reader_cpu_s, worker_cpu_s, requests (per signal, by service),
+    invocations, notifications, worker_rss_mib, ok, detail."""
     results = []
     t1 = (int(time.time() * 1000) // HOUR - 2) * HOUR
     with start_stack(market=False, visibility_timeout=30, max_receive_count=5) as stack:
@@ -82,31 +83,43 @@ def run(bin_dir: str | os.PathLike) -> list[dict]:
                                        venues=(venue,))
         stack.serve_sheet(make_sheet())
         with LocalSystem(stack, bin_dir, batch_size=10, log_level="warn", worker_timeout_s=60) as system:
-            for n, label in ((0, "first tick (no state; current minute)"), (1, "next hour (60-minute window)")):
+            for n, label in ((0, "first tick (no state, current minute)"), (1, "next hour (60-minute window)")):
                 stack.reset_counts()
                 cpu_before = (system.reader.cpu_seconds(), system.worker.cpu_seconds())
                 tick = system.tick(t1 + n * HOUR, drain_timeout=600)
-                reader_cpu = system.reader.cpu_seconds() - cpu_before[0]
-                worker_cpu = system.worker.cpu_seconds() - cpu_before[1]
                 d = tick.drain
                 ok = (tick.reader.ok and tick.reader.result.get("enqueued") == SIGNALS and d.deleted == SIGNALS
                       and not d.remaining and not d.dlq_depth)
-                per = _per_signal(stack.request_counts())
-                detail = (f"{d.invocations} worker invocations, {len(tick.notifications)} notifications; CPU reader "
-                          f"{reader_cpu:.2f} s + worker {worker_cpu:.2f} s; worker peak RSS "
-                          f"{system.worker.peak_rss_kib() / 1024:.0f} MB; requests per signal: "
-                          + ", ".join(f"{k} {v}" for k, v in per.items()))
-                if not ok:
-                    detail += f"; FAILED: reader {tick.reader.error or tick.reader.result}, drain {d}"
-                results.append({"name": f"system tick, {SIGNALS:,} signals / {SYMBOLS} symbols, {label}: wall",
-                                "value": round(tick.elapsed, 2), "unit": "s", "target": None, "ok": ok,
-                                "detail": detail})
-                results.append({"name": f"system tick, {label}: CPU of both binaries",
-                                "value": round(reader_cpu + worker_cpu, 2), "unit": "s", "target": None, "ok": ok,
-                                "detail": f"{(reader_cpu + worker_cpu) * 1000 / SIGNALS:.2f} ms per signal"})
-                results.append({"name": f"system tick, {label}: requests per signal", "value": per, "unit": "",
-                                "target": None, "ok": ok, "detail": "per service and AWS operation"})
+                invoke_s = [b.duration for b in d.results]
+                aws_ms = sorted(e.duration * 1000 for e in stack.proxy.log.all())
+                results.append({
+                    "name": label, "wall_s": round(tick.elapsed, 2),
+                    "reader_cpu_s": round(system.reader.cpu_seconds() - cpu_before[0], 2),
+                    "worker_cpu_s": round(system.worker.cpu_seconds() - cpu_before[1], 2),
+                    "requests": _per_signal(stack.request_counts()), "invocations": d.invocations,
+                    "notifications": len(tick.notifications), "worker_rss_mib": round(system.worker.peak_rss_kib() / 1024, 1),
+                    "aws_requests": len(aws_ms), "aws_median_ms": round(aws_ms[len(aws_ms) // 2], 1) if aws_ms else 0,
+                    "aws_total_s": round(sum(aws_ms) / 1000, 1),
+                    "ok": ok,
+                    "detail": (f"reader {tick.reader.duration:.2f} s; worker invocations median "
+                               f"{sorted(invoke_s)[len(invoke_s) // 2]:.3f} s" if invoke_s else "")
+                              + ("" if ok else f"; FAILED: reader {tick.reader.error or tick.reader.result}, drain {d}")})
     return results
+
+
+def markdown(results: list[dict]) -> str:
+    lines = [f"| end-to-end tick, {SIGNALS:,} signals / {SYMBOLS} symbols | wall (s) | CPU reader + worker (s) | "
+             "CPU per signal (ms) | worker invocations | notifications | SQS + DynamoDB calls × median (ms) | "
+             "requests per signal |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        cpu = r["reader_cpu_s"] + r["worker_cpu_s"]
+        reqs = ", ".join(f"{k} {v:g}" for k, v in r["requests"].items())
+        flag = "" if r["ok"] else " **FAILED**"
+        lines.append(f"| {r['name']}{flag} | {r['wall_s']:.1f} | {r['reader_cpu_s']:.2f} + {r['worker_cpu_s']:.2f} | "
+                     f"{cpu * 1000 / SIGNALS:.2f} | {r['invocations']} | {r['notifications']} | "
+                     f"{r['aws_requests']} × {r['aws_median_ms']:g} | {reqs} |")
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -118,11 +131,10 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=1))
     else:
+        print(markdown(results))
         for r in results:
-            verdict = "" if r["ok"] is None else ("ok" if r["ok"] else "FAILED")
-            value = json.dumps(r["value"]) if isinstance(r["value"], dict) else f"{r['value']} {r['unit']}"
-            print(f"{r['name']}: {value} {verdict}\n    {r['detail']}")
-    return 0 if all(r["ok"] is not False for r in results) else 1
+            print(f"{r['name']}: {r['detail']}; worker peak RSS {r['worker_rss_mib']} MiB", file=sys.stderr)
+    return 0 if all(r["ok"] for r in results) else 1
 
 
 if __name__ == "__main__":
