@@ -164,18 +164,19 @@ def print_tick(tick: Tick, fired_before: dict[str, int]) -> None:
     if tick.number == 1:
         print("\n  (a signal's first check looks only at the current minute and records where the price is;"
               "\n   the checks after it cover the whole hour since, 1-minute candles, wicks included)")
-    print(f"\n  {'row':>3}  {'signal':<70}  result")
+    width = min(80, max((len(s.label) for s in tick.signals), default=20))
+    print(f"\n  {'row':>3}  {'signal':<{width}}  result")
     for s in tick.signals:
         if s.decision == "fired":
             what = "FIRED: " + _event_names(s.events)
             fired_before.setdefault(s.signal_id, tick.number)
-        elif s.decision == "quiet" and s.signal_id in fired_before:
-            what = f"nothing new (fired at tick {fired_before[s.signal_id]})"
+        elif s.decision == "quiet" and s.signal_id in fired_before and s.repeat != "every":
+            what = f"nothing new since tick {fired_before[s.signal_id]}"
         elif s.decision == "quiet":
             what = "not reached"
         else:
             what = s.decision
-        print(f"  {s.row if s.row is not None else '-':>3}  {s.label:<70.70}  {what}")
+        print(f"  {s.row if s.row is not None else '-':>3}  {s.label:<{width}.{width}}  {what}")
     for p in tick.problems:
         if p.get("message") != "row rejected":
             print(f"  ! {p.get('level')}: {p.get('message')}  {p.get('error', '')}".rstrip())

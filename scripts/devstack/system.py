@@ -238,6 +238,7 @@ class SignalOutcome:
     label: str                         # "BTCUSDT above 65000 (binance)"
     decision: str                      # quiet | fired | expired | unknown_symbol | ... | retried
     events: list[str] = field(default_factory=list)
+    repeat: str = "once"
 
 
 @dataclass
@@ -268,10 +269,9 @@ def _describe(signal: dict) -> str:
     level = {"above": signal.get("target_price"), "below": signal.get("target_price"),
              "pct_up": f"+{signal.get('percent')} %", "pct_down": f"-{signal.get('percent')} %"}.get(cond)
     if cond in ("long", "short"):
-        parts = [f"entry {signal['entry']}" if signal.get("entry") else "entry at first check",
-                 "TP " + "/".join(signal.get("take_profit", [])), f"SL {signal.get('stop_loss')}"]
-        level = ", ".join(parts)
-    return f"{signal.get('symbol')} {cond} {level} ({signal.get('exchange')})"
+        level = (f"@{signal['entry'] if signal.get('entry') else 'first check'} "
+                 f"TP {'/'.join(signal.get('take_profit', []))} SL {signal.get('stop_loss')}")
+    return f"{signal.get('symbol')} {cond} {level} ({signal.get('exchange')}, {signal.get('repeat', 'once')})"
 
 
 class LocalSystem:
@@ -408,7 +408,8 @@ class LocalSystem:
                 continue                 # a redelivery after the notification went out changes nothing
             outcomes[sid] = SignalOutcome(sid, body.get("sheet", {}).get("row"),
                                           _describe(body.get("signal", {})) if body else sid, str(decision),
-                                          events or (prev.events if prev else []))
+                                          events or (prev.events if prev else []),
+                                          str(body.get("signal", {}).get("repeat", "once")))
         return sorted(outcomes.values(), key=lambda o: (o.row is None, o.row or 0, o.signal_id))
 
     # -- secrets -----------------------------------------------------------------------------------
