@@ -92,7 +92,9 @@ def run(args: argparse.Namespace, say: Progress) -> list[Tick]:
         except FunctionStartError as e:
             raise DemoFailure(str(e)) from e
         with system:
-            say(f"reader and worker ({args.bin_dir}) running under two local Lambda Runtime APIs "
+            bins = pathlib.Path(args.bin_dir).resolve()
+            say(f"reader and worker ({bins.relative_to(ROOT) if bins.is_relative_to(ROOT) else bins}) running under "
+                f"two local Lambda Runtime APIs "
                 f"({system.reader.api.address}, {system.worker.api.address})")
             ticks: list[Tick] = []
             fired_before: dict[str, int] = {}

@@ -17,10 +17,13 @@ def test_every_message_delivered_twice_still_notifies_once(stack, make_system):
     assert tick.reader.ok and tick.reader.result["enqueued"] == 4
 
     # SQS is at-least-once: put a second copy of every message on the queue.
-    bodies = []
-    while len(bodies) < 4:
+    bodies: list[str] = []
+    for _ in range(50):
+        if len(bodies) == 4:
+            break
         got = stack.sqs.receive_message(QueueUrl=system.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0)
         bodies += [m["Body"] for m in got.get("Messages", []) if m["Body"] not in bodies]
+    assert len(bodies) == 4
     for body in bodies:
         stack.sqs.send_message(QueueUrl=system.queue_url, MessageBody=body)
 
