@@ -1,0 +1,173 @@
+import CurlHTTP
+import SignalDomain
+
+/// The I/O half of every venue adapter: sends the `VenueAPI`'s requests, pages long windows, retries
+/// transient failures with jittered backoff within the time left, and honours `Retry-After`.
+public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
+    public let api: API
+    let transport: any HTTPTransport
+    let clock: any WallClock
+    let pacing: Pacing
+    let gate: VenueGate
+
+    /// Attempts per request for 5xx, timeouts and 429s that fit in the time left.
+    static var maxAttempts: Int { 3 }
+    /// The per-request timeout Binance documents; others are faster.
+    static var requestTimeoutMs: Int64 { 10_000 }
+    /// Default wait after a 429 that names none.
+    static var defaultRateLimitWaitMs: Int64 { 1_000 }
+
+    public init(api: API, transport: any HTTPTransport, clock: any WallClock, pacing: Pacing, gate: VenueGate) {
+        self.api = api
+        self.transport = transport
+        self.clock = clock
+        self.pacing = pacing
+        self.gate = gate
+    }
+
+    public var venue: Venue { api.venue }
+    public func supports(_ interval: CandleInterval) -> Bool { api.supports(interval) }
+
+    public func candles(_ market: MarketSymbol, interval: CandleInterval, from: EpochMillis, to: EpochMillis)
+        async throws -> CandleSeries
+    {
+        let symbol = market.symbol(on: venue)
+        guard api.supports(interval) else {
+            throw MarketDataError(.unsupported, venue: venue, symbol: symbol, detail: "no \(interval) candles")
+        }
+        let start = interval.floor(from)
+        let step = Int64(api.maxCandlesPerCall) * interval.rawValue
+        var all: [MarketCandle] = []
+        var serverNow: EpochMillis?
+        var pageStart = start
+        repeat {
+            let pageEnd = min(pageStart + step - 1, to)
+            let request = api.candlesRequest(
+                market, interval: interval, start: pageStart, end: pageEnd, limit: api.maxCandlesPerCall)
+            let (response, body) = try await send(request, symbol: symbol)
+            guard let page = api.parseCandles(body, interval: interval) else {
+                throw MarketDataError(
+                    .unavailable, venue: venue, symbol: symbol, status: response.status,
+                    detail: "unexpected candle data: \(ResponseText.excerpt(response))")
+            }
+            all += page
+            serverNow = api.serverTime(response, body: body) ?? serverNow
+            pageStart += step
+        } while pageStart <= to
+        return series(market, interval: interval, candles: all, from: start, serverNow: serverNow)
+    }
+
+    public func latestCandle(_ market: MarketSymbol) async throws -> CandleSeries {
+        let symbol = market.symbol(on: venue)
+        let (response, body) = try await send(api.latestCandleRequest(market), symbol: symbol)
+        guard let page = api.parseCandles(body, interval: .oneMinute) else {
+            throw MarketDataError(
+                .unavailable, venue: venue, symbol: symbol, status: response.status,
+                detail: "unexpected candle data: \(ResponseText.excerpt(response))")
+        }
+        let newest = page.max { $0.openTime < $1.openTime }
+        return series(
+            market, interval: .oneMinute, candles: newest.map { [$0] } ?? [], from: .min,
+            serverNow: api.serverTime(response, body: body))
+    }
+
+    public func lastPrice(_ market: MarketSymbol) async throws -> Price {
+        let symbol = market.symbol(on: venue)
+        let (response, body) = try await send(api.priceRequest(market), symbol: symbol)
+        guard let price = api.parsePrice(body) else {
+            throw MarketDataError(
+                .unavailable, venue: venue, symbol: symbol, status: response.status,
+                detail: "unexpected ticker data: \(ResponseText.excerpt(response))")
+        }
+        return price
+    }
+
+    /// Sorted, deduplicated candles from `from` on (Coinbase may return earlier ones), and the venue's now.
+    func series(
+        _ market: MarketSymbol, interval: CandleInterval, candles: [MarketCandle], from: EpochMillis,
+        serverNow: EpochMillis?
+    ) -> CandleSeries {
+        var sorted = candles.filter { $0.openTime >= from }
+        sorted.sort { $0.openTime < $1.openTime }
+        var unique: [MarketCandle] = []
+        unique.reserveCapacity(sorted.count)
+        for c in sorted where unique.last?.openTime != c.openTime { unique.append(c) }
+        let newestOpen = unique.last?.openTime
+        let now: EpochMillis? =
+            switch (serverNow, newestOpen) {
+            case let (s?, n?): max(s, n)
+            case let (s?, nil): s
+            case let (nil, n?): n
+            case (nil, nil): nil
+            }
+        return CandleSeries(venue: venue, market: market, interval: interval, candles: unique, now: now)
+    }
+
+    // MARK: - Sending with retries
+
+    func send(_ request: HTTPRequest, symbol: String) async throws -> (HTTPResponse, JSONValue) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let gateWait = gate.waitMs(now: clock.nowMillis())
+            if gateWait > 0 {
+                guard gateWait + 1_000 <= pacing.remainingMs() else {
+                    throw MarketDataError(
+                        .rateLimited, venue: venue, symbol: symbol,
+                        detail: "rate limited; the venue asked for \(gateWait / 1000) s of quiet, more than the time left")
+                }
+                await pacing.sleep(gateWait)
+            }
+            var req = request
+            req.timeoutMs = Int(max(1_000, min(Self.requestTimeoutMs, pacing.remainingMs())))
+            req.connectTimeoutMs = min(req.timeoutMs ?? 3_000, 3_000)
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(req)
+            } catch {
+                let detail = (error as? HTTPClientError)?.description ?? String(describing: error)
+                if await backoff(attempt: attempt) { continue }
+                throw MarketDataError(.unreachable, venue: venue, symbol: symbol, detail: detail)
+            }
+            let body = try? JSONValue.parse(response.body)
+            if let failure = api.failure(response, body: body, symbol: symbol) {
+                switch failure {
+                case .unknownSymbol(let m):
+                    throw MarketDataError(.unknownSymbol, venue: venue, symbol: symbol, status: response.status, detail: m)
+                case .blocked(let m):
+                    throw MarketDataError(.blocked, venue: venue, symbol: symbol, status: response.status, detail: m)
+                case .rejected(let m):
+                    throw MarketDataError(.rejected, venue: venue, symbol: symbol, status: response.status, detail: m)
+                case .serverError(let m):
+                    if await backoff(attempt: attempt) { continue }
+                    throw MarketDataError(.unavailable, venue: venue, symbol: symbol, status: response.status, detail: m)
+                case .rateLimited(let after, let m):
+                    let wait = max(after ?? Self.defaultRateLimitWaitMs, 0)
+                    gate.hold(until: clock.nowMillis() + wait)
+                    // Loop back to the gate, which waits if that fits in the time left, or gives up.
+                    if attempt < Self.maxAttempts, wait + 1_000 <= pacing.remainingMs() { continue }
+                    throw MarketDataError(
+                        .rateLimited, venue: venue, symbol: symbol, status: response.status,
+                        detail: "\(m) (retry after \(wait / 1000) s)")
+                }
+            }
+            guard let body else {
+                // A 2xx that is not JSON: a proxy or maintenance page. Transient.
+                if await backoff(attempt: attempt) { continue }
+                throw MarketDataError(
+                    .unavailable, venue: venue, symbol: symbol, status: response.status,
+                    detail: "not JSON: \(ResponseText.excerpt(response))")
+            }
+            return (response, body)
+        }
+    }
+
+    /// Sleeps before another attempt if one is left and fits in the time left; false otherwise.
+    func backoff(attempt: Int) async -> Bool {
+        guard attempt < Self.maxAttempts else { return false }
+        let wait = pacing.backoffMs(attempt: attempt, baseMs: 400, capMs: 4_000)
+        guard wait + 2_000 <= pacing.remainingMs() else { return false }
+        await pacing.sleep(wait)
+        return true
+    }
+}
