@@ -27,14 +27,14 @@ public struct BinanceAPI: VenueAPI {
         return HTTPRequest(url: "\(baseURL)/api/v3/klines?\(q)")
     }
 
-    public func latestCandleRequest(_ market: MarketSymbol) -> HTTPRequest {
-        let q = ResponseText.query([("symbol", market.symbol(on: .binance)), ("interval", "1m"), ("limit", "1")])
-        return HTTPRequest(url: "\(baseURL)/api/v3/klines?\(q)")
-    }
-
     public func priceRequest(_ market: MarketSymbol) -> HTTPRequest {
         HTTPRequest(url: "\(baseURL)/api/v3/ticker/price?symbol=\(ResponseText.percentEncode(market.symbol(on: .binance)))")
     }
+
+    public func timeRequest() -> HTTPRequest { HTTPRequest(url: "\(baseURL)/api/v3/time") }
+
+    /// `{"serverTime": 1499827319559}`
+    public func parseTime(_ body: JSONValue) -> EpochMillis? { ResponseText.int64(body["serverTime"]) }
 
     public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]? {
         guard let rows = body.arrayValue else { return nil }

@@ -38,16 +38,17 @@ public struct BybitAPI: VenueAPI {
         return HTTPRequest(url: "\(baseURL)/v5/market/kline?\(q)")
     }
 
-    public func latestCandleRequest(_ market: MarketSymbol) -> HTTPRequest {
-        let q = ResponseText.query([
-            ("category", "spot"), ("symbol", market.symbol(on: .bybit)), ("interval", "1"), ("limit", "1"),
-        ])
-        return HTTPRequest(url: "\(baseURL)/v5/market/kline?\(q)")
-    }
-
     public func priceRequest(_ market: MarketSymbol) -> HTTPRequest {
         let q = ResponseText.query([("category", "spot"), ("symbol", market.symbol(on: .bybit))])
         return HTTPRequest(url: "\(baseURL)/v5/market/tickers?\(q)")
+    }
+
+    public func timeRequest() -> HTTPRequest { HTTPRequest(url: "\(baseURL)/v5/market/time") }
+
+    /// `{"retCode":0,"retMsg":"OK","result":{"timeSecond":"1688639403","timeNano":"1688639403423213947"},"time":1688639403423}`
+    public func parseTime(_ body: JSONValue) -> EpochMillis? {
+        if let nano = body["result"]?["timeNano"]?.stringValue, let n = Int64(nano) { return n / 1_000_000 }
+        return ResponseText.int64(body["time"])
     }
 
     public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]? {

@@ -31,12 +31,16 @@ public struct CoinbaseAPI: VenueAPI {
         return HTTPRequest(url: "\(productPath(market))/candles?\(q)")
     }
 
-    public func latestCandleRequest(_ market: MarketSymbol) -> HTTPRequest {
-        HTTPRequest(url: "\(productPath(market))/candles?granularity=60")
-    }
-
     public func priceRequest(_ market: MarketSymbol) -> HTTPRequest {
         HTTPRequest(url: "\(productPath(market))/ticker")
+    }
+
+    public func timeRequest() -> HTTPRequest { HTTPRequest(url: "\(baseURL)/time") }
+
+    /// `{"iso": "2015-01-07T23:47:25.201Z", "epoch": 1420674445.201}`
+    public func parseTime(_ body: JSONValue) -> EpochMillis? {
+        if let iso = body["iso"]?.stringValue, let t = UTCTime.parseISO8601(iso) { return t }
+        return body["epoch"]?.doubleValue.map { EpochMillis(($0 * 1000).rounded()) }
     }
 
     public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]? {

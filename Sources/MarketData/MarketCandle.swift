@@ -59,8 +59,7 @@ public struct CandleSeries: Sendable, Hashable {
     public var market: MarketSymbol
     public var interval: CandleInterval
     public var candles: [MarketCandle]
-    /// The exchange's current time: its clock (`Date` header / response time) or, failing that, the latest
-    /// candle's open time. nil only when the venue gave neither.
+    /// The exchange's time when it answered (`Date` header / response time, kept within the newest candle).
     public var now: EpochMillis?
 
     public init(venue: Venue, market: MarketSymbol, interval: CandleInterval, candles: [MarketCandle], now: EpochMillis?) {

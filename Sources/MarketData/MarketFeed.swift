@@ -1,11 +1,5 @@
 import SignalDomain
 
-/// What a signal's check asks for: candles since its window start, or (first check) the newest candle.
-public enum CandleQuery: Sendable, Hashable {
-    case latest
-    case window(CandlePlan)
-}
-
 /// Candles as answered, and the venues passed over on the way (geo-blocked, unreachable, not listing it).
 public struct FeedAnswer: Sendable {
     public var series: CandleSeries
@@ -16,6 +10,12 @@ public struct FeedAnswer: Sendable {
 
     public var answeredVenue: Venue { series.venue }
     public var usedFallback: Bool { series.venue != requestedVenue }
+}
+
+/// A venue's clock reading, and which venue gave it.
+public struct VenueTime: Sendable, Equatable {
+    public var venue: Venue
+    public var now: EpochMillis
 }
 
 /// No venue answered. Permanent when every venue tried refused for good (blocked or not listing the
@@ -39,15 +39,13 @@ public struct MarketFeedError: Error, Sendable, CustomStringConvertible {
 public final class MarketFeed: @unchecked Sendable {
     private let sources: [Venue: any MarketDataSource]
     private let fallbacks: [Venue]
-    private let clock: any WallClock
-    /// Slack past the local clock's "now" when asking for the window's end, in case the exchange's clock
-    /// runs ahead of ours.
-    static let endSlackMs: Int64 = 180_000
 
     private struct Key: Hashable {
         let venue: Venue
         let market: MarketSymbol
-        let query: CandleQuery
+        let interval: CandleInterval
+        let from: EpochMillis
+        let until: EpochMillis
     }
 
     private struct DetailKey: Hashable {
@@ -58,32 +56,40 @@ public final class MarketFeed: @unchecked Sendable {
 
     private let lock = Mutex()
     private var answers: [Key: Task<FeedAnswer, any Error>] = [:]
+    private var clocks: [Venue: Task<VenueTime, any Error>] = [:]
     private var details: [DetailKey: Task<[MarketCandle]?, Never>] = [:]
-    /// Venues found geo-blocked during this invocation: not asked again.
-    private var blocked: [Venue: MarketDataError] = [:]
-    private var requestCount = 0
+    /// Venues found geo-blocked or unreachable during this invocation: not asked again.
+    private var passedOver: [Venue: MarketDataError] = [:]
+    private var fetches = 0
 
-    public init(sources: [Venue: any MarketDataSource], fallbacks: [Venue], clock: any WallClock) {
+    public init(sources: [Venue: any MarketDataSource], fallbacks: [Venue]) {
         self.sources = sources
         self.fallbacks = fallbacks
-        self.clock = clock
     }
 
-    /// The plan for a window starting at `start`, by the local clock's estimate of now.
-    public func plan(since start: EpochMillis) -> CandlePlan {
-        CandlePlan.window(from: start, now: clock.nowMillis())
+    /// Distinct candle fetches started (each may be several HTTP pages).
+    public var fetchesStarted: Int { lock.withLock { fetches } }
+
+    /// The current time on `venue` (or on the fallback that stands in for it), asked once per invocation.
+    public func now(_ venue: Venue) async throws -> VenueTime {
+        let task: Task<VenueTime, any Error> = lock.withLock {
+            if let existing = clocks[venue] { return existing }
+            let t = Task { try await self.fetchTime(venue) }
+            clocks[venue] = t
+            return t
+        }
+        return try await task.value
     }
 
-    /// Number of distinct candle fetches started (for the benchmark's requests-per-signal count).
-    public var fetchesStarted: Int { lock.withLock { requestCount } }
-
-    /// The candles for a query on `venue`, or on the first fallback venue that answers.
-    public func candles(_ venue: Venue, _ market: MarketSymbol, _ query: CandleQuery) async throws -> FeedAnswer {
-        let key = Key(venue: venue, market: market, query: query)
+    /// Candles opening in [from, until) at `interval` on `venue`, or on the first fallback venue that answers.
+    public func candles(
+        _ venue: Venue, _ market: MarketSymbol, interval: CandleInterval, from: EpochMillis, until: EpochMillis
+    ) async throws -> FeedAnswer {
+        let key = Key(venue: venue, market: market, interval: interval, from: from, until: until)
         let task: Task<FeedAnswer, any Error> = lock.withLock {
             if let existing = answers[key] { return existing }
-            requestCount += 1
-            let t = Task { try await self.fetch(venue, market, query) }
+            fetches += 1
+            let t = Task { try await self.fetch(key) }
             answers[key] = t
             return t
         }
@@ -99,7 +105,7 @@ public final class MarketFeed: @unchecked Sendable {
         let task: Task<[MarketCandle]?, Never> = lock.withLock {
             if let existing = details[key] { return existing }
             let t = Task<[MarketCandle]?, Never> {
-                let s = try? await source.candles(market, interval: .oneSecond, from: open, to: open + 59_999)
+                let s = try? await source.candles(market, interval: .oneSecond, from: open, until: open + 60_000)
                 return s?.candles
             }
             details[key] = t
@@ -115,31 +121,50 @@ public final class MarketFeed: @unchecked Sendable {
         return order
     }
 
-    private func fetch(_ venue: Venue, _ market: MarketSymbol, _ query: CandleQuery) async throws -> FeedAnswer {
+    private func remembered(_ v: Venue) -> MarketDataError? { lock.withLock { passedOver[v] } }
+
+    private func remember(_ error: MarketDataError) {
+        if error.allowsFallback { lock.withLock { passedOver[error.venue] = passedOver[error.venue] ?? error } }
+    }
+
+    private func fetchTime(_ venue: Venue) async throws -> VenueTime {
         var attempts: [MarketDataError] = []
-        for (index, v) in route(venue).enumerated() {
-            if let known = lock.withLock({ blocked[v] }) {
-                attempts.append(
-                    MarketDataError(.blocked, venue: v, symbol: market.symbol(on: v), status: known.status, detail: known.detail))
+        for v in route(venue) {
+            if let known = remembered(v) {
+                attempts.append(known)
                 continue
             }
             guard let source = sources[v] else { continue }
             do {
-                let series: CandleSeries
-                switch query {
-                case .latest:
-                    series = try await source.latestCandle(market)
-                case .window(let plan):
-                    series = try await source.candles(
-                        market, interval: plan.interval, from: plan.from, to: clock.nowMillis() + Self.endSlackMs)
-                }
-                return FeedAnswer(series: series, requestedVenue: venue, passedOver: attempts)
+                return VenueTime(venue: v, now: try await source.serverTime())
             } catch let error as MarketDataError {
                 attempts.append(error)
-                if error.kind == .blocked { lock.withLock { blocked[v] = error } }
-                let isPrimary = index == 0
+                remember(error)
+                if !error.allowsFallback { throw MarketFeedError(attempts: attempts) }
+            }
+        }
+        throw MarketFeedError(attempts: attempts)
+    }
+
+    private func fetch(_ key: Key) async throws -> FeedAnswer {
+        var attempts: [MarketDataError] = []
+        for (index, v) in route(key.venue).enumerated() {
+            if let known = remembered(v) {
+                attempts.append(
+                    MarketDataError(
+                        known.kind, venue: v, symbol: key.market.symbol(on: v), status: known.status, detail: known.detail))
+                continue
+            }
+            guard let source = sources[v] else { continue }
+            do {
+                let series = try await source.candles(key.market, interval: key.interval, from: key.from, until: key.until)
+                return FeedAnswer(series: series, requestedVenue: key.venue, passedOver: attempts)
+            } catch let error as MarketDataError {
+                attempts.append(error)
+                remember(error)
                 // The signal's own venue: only a block or an unreachable venue moves on. A fallback venue
                 // that does not list the pair (or refuses it) is skipped too.
+                let isPrimary = index == 0
                 if isPrimary ? !error.allowsFallback : !(error.allowsFallback || error.isPermanent) {
                     throw MarketFeedError(attempts: attempts)
                 }

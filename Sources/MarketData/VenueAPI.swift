@@ -12,9 +12,10 @@ public protocol VenueAPI: Sendable {
     /// Candles opening in [start, end] (both inclusive, ms), at most `limit` of them.
     func candlesRequest(_ market: MarketSymbol, interval: CandleInterval, start: EpochMillis, end: EpochMillis, limit: Int)
         -> HTTPRequest
-    /// The newest 1-minute candle (the still-open one), for a signal's first check.
-    func latestCandleRequest(_ market: MarketSymbol) -> HTTPRequest
     func priceRequest(_ market: MarketSymbol) -> HTTPRequest
+    /// The venue's clock (`/api/v3/time`, `/time`, `/v5/market/time`).
+    func timeRequest() -> HTTPRequest
+    func parseTime(_ body: JSONValue) -> EpochMillis?
 
     /// The candles of a successful response, in any order (the caller sorts).
     func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]?

@@ -28,7 +28,17 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
     public var venue: Venue { api.venue }
     public func supports(_ interval: CandleInterval) -> Bool { api.supports(interval) }
 
-    public func candles(_ market: MarketSymbol, interval: CandleInterval, from: EpochMillis, to: EpochMillis)
+    public func serverTime() async throws -> EpochMillis {
+        let (response, body) = try await send(api.timeRequest(), symbol: "-")
+        guard let t = api.parseTime(body) else {
+            throw MarketDataError(
+                .unavailable, venue: venue, symbol: "-", status: response.status,
+                detail: "unexpected time data: \(ResponseText.excerpt(response))")
+        }
+        return t
+    }
+
+    public func candles(_ market: MarketSymbol, interval: CandleInterval, from: EpochMillis, until: EpochMillis)
         async throws -> CandleSeries
     {
         let symbol = market.symbol(on: venue)
@@ -40,8 +50,8 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         var all: [MarketCandle] = []
         var serverNow: EpochMillis?
         var pageStart = start
-        repeat {
-            let pageEnd = min(pageStart + step - 1, to)
+        while pageStart < until {
+            let pageEnd = min(pageStart + step, until) - 1
             let request = api.candlesRequest(
                 market, interval: interval, start: pageStart, end: pageEnd, limit: api.maxCandlesPerCall)
             let (response, body) = try await send(request, symbol: symbol)
@@ -53,22 +63,8 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
             all += page
             serverNow = api.serverTime(response, body: body) ?? serverNow
             pageStart += step
-        } while pageStart <= to
-        return series(market, interval: interval, candles: all, from: start, serverNow: serverNow)
-    }
-
-    public func latestCandle(_ market: MarketSymbol) async throws -> CandleSeries {
-        let symbol = market.symbol(on: venue)
-        let (response, body) = try await send(api.latestCandleRequest(market), symbol: symbol)
-        guard let page = api.parseCandles(body, interval: .oneMinute) else {
-            throw MarketDataError(
-                .unavailable, venue: venue, symbol: symbol, status: response.status,
-                detail: "unexpected candle data: \(ResponseText.excerpt(response))")
         }
-        let newest = page.max { $0.openTime < $1.openTime }
-        return series(
-            market, interval: .oneMinute, candles: newest.map { [$0] } ?? [], from: .min,
-            serverNow: api.serverTime(response, body: body))
+        return series(market, interval: interval, candles: all, from: start, until: until, serverNow: serverNow)
     }
 
     public func lastPrice(_ market: MarketSymbol) async throws -> Price {
@@ -82,24 +78,22 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         return price
     }
 
-    /// Sorted, deduplicated candles from `from` on (Coinbase may return earlier ones), and the venue's now.
+    /// Sorted, deduplicated candles in [from, until) (Coinbase may return earlier ones), and the venue's now:
+    /// its clock as the response states it, kept within the newest candle (a `Date` header from a proxy or
+    /// a stand-in with a simulated clock must not contradict the candles).
     func series(
         _ market: MarketSymbol, interval: CandleInterval, candles: [MarketCandle], from: EpochMillis,
-        serverNow: EpochMillis?
+        until: EpochMillis, serverNow: EpochMillis?
     ) -> CandleSeries {
-        var sorted = candles.filter { $0.openTime >= from }
+        var sorted = candles.filter { $0.openTime >= from && $0.openTime < until }
         sorted.sort { $0.openTime < $1.openTime }
         var unique: [MarketCandle] = []
         unique.reserveCapacity(sorted.count)
         for c in sorted where unique.last?.openTime != c.openTime { unique.append(c) }
-        let newestOpen = unique.last?.openTime
-        let now: EpochMillis? =
-            switch (serverNow, newestOpen) {
-            case let (s?, n?): max(s, n)
-            case let (s?, nil): s
-            case let (nil, n?): n
-            case (nil, nil): nil
-            }
+        var now = serverNow
+        if let newest = unique.last {
+            now = min(max(serverNow ?? newest.openTime, newest.openTime), newest.closeTime)
+        }
         return CandleSeries(venue: venue, market: market, interval: interval, candles: unique, now: now)
     }
 

@@ -26,7 +26,8 @@ import Testing
         #expect(candles[1].close.text == "0.1867")
         #expect(api.parsePrice(try JSONValue.parse(#"{"symbol":"BTCUSDT","price":"64123.45000000"}"#))?.text == "64123.45")
         #expect(api.priceRequest(btcusdt).url == "http://127.0.0.1:9/api/v3/ticker/price?symbol=BTCUSDT")
-        #expect(api.latestCandleRequest(btcusdt).url.hasSuffix("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1"))
+        #expect(api.timeRequest().url == "http://127.0.0.1:9/api/v3/time")
+        #expect(api.parseTime(try JSONValue.parse(#"{"serverTime":1795636807123}"#)) == 1_795_636_807_123)
         let oneSecond = api.candlesRequest(btcusdt, interval: .oneSecond, start: runTime, end: runTime + 59_999, limit: 1000)
         #expect(query(oneSecond.url)["interval"] == "1s")
     }
@@ -72,6 +73,7 @@ import Testing
             #"{"trade_id":4729088,"price":"333.99","size":"0.193","bid":"333.98","ask":"333.99","volume":"5957.11914015","time":"2015-11-14T20:46:03.511254Z"}"#)
         #expect(api.parsePrice(ticker)?.text == "333.99")
         #expect(api.priceRequest(btcusdt).url == "http://127.0.0.1:9/products/BTC-USDT/ticker")
+        #expect(api.parseTime(try JSONValue.parse(#"{"iso":"2026-11-25T20:00:07.123Z","epoch":1795636807.123}"#)) == runTime + 7_123)
         let notFound = FakeTransport.json(404, #"{"message":"NotFound"}"#)
         #expect(api.failure(notFound, body: try JSONValue.parse(notFound.body), symbol: "BTC-USDT") == .unknownSymbol("NotFound"))
     }
@@ -97,6 +99,9 @@ import Testing
             #"{"retCode":0,"retMsg":"OK","result":{"category":"spot","list":[{"symbol":"BTCUSDT","bid1Price":"20517.96","bid1Size":"2","ask1Price":"20527.77","ask1Size":"1.862172","lastPrice":"20533.13","prevPrice24h":"20393.48","price24hPcnt":"0.0068","highPrice24h":"21128.12","lowPrice24h":"20318.89","turnover24h":"243765620.65899866","volume24h":"11801.27771","usdIndexPrice":"20784.12009279"}]},"retExtInfo":{},"time":1673859087947}"#
         )
         #expect(api.parsePrice(tickers)?.text == "20533.13")
+        let time = try JSONValue.parse(
+            #"{"retCode":0,"retMsg":"OK","result":{"timeSecond":"1795636807","timeNano":"1795636807123456789"},"retExtInfo":{},"time":1795636807124}"#)
+        #expect(api.parseTime(time) == 1_795_636_807_123)
         let unknown = FakeTransport.json(200, #"{"retCode":10001,"retMsg":"Not supported symbols","result":{},"retExtInfo":{},"time":1795636807123}"#)
         #expect(api.failure(unknown, body: try JSONValue.parse(unknown.body), symbol: "NOPEUSDT") == .unknownSymbol("10001 Not supported symbols"))
         let tooFrequent = HTTPResponse(status: 403, body: Array("access too frequent".utf8))
@@ -107,22 +112,5 @@ import Testing
         #expect(HTTPDate.parse("Wed, 25 Nov 2026 20:00:07 GMT") == runTime + 7_000)
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777_000)
         #expect(HTTPDate.parse("yesterday") == nil)
-    }
-
-    static let windows: [(Int64, CandleInterval)] = [
-        (3_600_000, .oneMinute),
-        (86_400_000, .oneMinute),
-        (30 * 3_600_000, .fiveMinutes),
-        (10 * 86_400_000, .fifteenMinutes),
-        (40 * 86_400_000, .oneHour),
-        (200 * 86_400_000, .sixHours),
-        (1000 * 86_400_000, .oneDay),
-    ]
-
-    @Test(arguments: windows)
-    func longWindowsUseCoarserCandles(_ window: Int64, _ interval: CandleInterval) {
-        let plan = CandlePlan.window(from: runTime - window + 12_345, now: runTime)
-        #expect(plan.interval == interval)
-        #expect(plan.from == interval.floor(runTime - window + 12_345))
     }
 }
