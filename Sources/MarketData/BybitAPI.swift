@@ -51,16 +51,16 @@ public struct BybitAPI: VenueAPI {
         return ResponseText.int64(body["time"])
     }
 
-    public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]? {
+    public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]? {
         guard let rows = body["result"]?["list"]?.arrayValue else { return nil }
-        var out: [MarketCandle] = []
+        var out: [Candle] = []
         out.reserveCapacity(rows.count)
         for row in rows {
             guard let r = row.arrayValue, r.count >= 5, let t = ResponseText.int64(r[0]),
                 let o = ResponseText.price(r[1]), let h = ResponseText.price(r[2]),
                 let l = ResponseText.price(r[3]), let c = ResponseText.price(r[4])
             else { return nil }
-            out.append(MarketCandle(openTime: t, interval: interval, open: o, high: h, low: l, close: c))
+            out.append(Candle(openTime: t, interval: interval, open: o, high: h, low: l, close: c))
         }
         return out
     }

@@ -43,16 +43,16 @@ public struct CoinbaseAPI: VenueAPI {
         return body["epoch"]?.doubleValue.map { EpochMillis(($0 * 1000).rounded()) }
     }
 
-    public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]? {
+    public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]? {
         guard let rows = body.arrayValue else { return nil }
-        var out: [MarketCandle] = []
+        var out: [Candle] = []
         out.reserveCapacity(rows.count)
         for row in rows {
             guard let r = row.arrayValue, r.count >= 5, let t = ResponseText.int64(r[0]),
                 let l = ResponseText.price(r[1]), let h = ResponseText.price(r[2]),
                 let o = ResponseText.price(r[3]), let c = ResponseText.price(r[4])
             else { return nil }
-            out.append(MarketCandle(openTime: t * 1000, interval: interval, open: o, high: h, low: l, close: c))
+            out.append(Candle(openTime: t * 1000, interval: interval, open: o, high: h, low: l, close: c))
         }
         return out
     }

@@ -57,7 +57,7 @@ public final class MarketFeed: @unchecked Sendable {
     private let lock = Mutex()
     private var answers: [Key: Task<FeedAnswer, any Error>] = [:]
     private var clocks: [Venue: Task<VenueTime, any Error>] = [:]
-    private var details: [DetailKey: Task<[MarketCandle]?, Never>] = [:]
+    private var details: [DetailKey: Task<[Candle]?, Never>] = [:]
     /// Venues found geo-blocked or unreachable during this invocation: not asked again.
     private var passedOver: [Venue: MarketDataError] = [:]
     private var fetches = 0
@@ -98,13 +98,13 @@ public final class MarketFeed: @unchecked Sendable {
 
     /// 1-second candles of one minute, where the venue has them (Binance), to order a take-profit and a
     /// stop-loss reached in the same minute (SPEC §3). nil when unavailable for any reason.
-    public func secondCandles(_ venue: Venue, _ market: MarketSymbol, minute: EpochMillis) async -> [MarketCandle]? {
+    public func secondCandles(_ venue: Venue, _ market: MarketSymbol, minute: EpochMillis) async -> [Candle]? {
         guard let source = sources[venue], source.supports(.oneSecond) else { return nil }
         let open = CandleInterval.oneMinute.floor(minute)
         let key = DetailKey(venue: venue, market: market, minute: open)
-        let task: Task<[MarketCandle]?, Never> = lock.withLock {
+        let task: Task<[Candle]?, Never> = lock.withLock {
             if let existing = details[key] { return existing }
-            let t = Task<[MarketCandle]?, Never> {
+            let t = Task<[Candle]?, Never> {
                 let s = try? await source.candles(market, interval: .oneSecond, from: open, until: open + 60_000)
                 return s?.candles
             }

@@ -18,7 +18,7 @@ public protocol VenueAPI: Sendable {
     func parseTime(_ body: JSONValue) -> EpochMillis?
 
     /// The candles of a successful response, in any order (the caller sorts).
-    func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [MarketCandle]?
+    func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]?
     func parsePrice(_ body: JSONValue) -> Price?
     /// The venue's clock as the response states it, if it does.
     func serverTime(_ response: HTTPResponse, body: JSONValue?) -> EpochMillis?

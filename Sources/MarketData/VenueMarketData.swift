@@ -47,7 +47,7 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         }
         let start = interval.floor(from)
         let step = Int64(api.maxCandlesPerCall) * interval.rawValue
-        var all: [MarketCandle] = []
+        var all: [Candle] = []
         var serverNow: EpochMillis?
         var pageStart = start
         while pageStart < until {
@@ -82,17 +82,17 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
     /// its clock as the response states it, kept within the newest candle (a `Date` header from a proxy or
     /// a stand-in with a simulated clock must not contradict the candles).
     func series(
-        _ market: MarketSymbol, interval: CandleInterval, candles: [MarketCandle], from: EpochMillis,
+        _ market: MarketSymbol, interval: CandleInterval, candles: [Candle], from: EpochMillis,
         until: EpochMillis, serverNow: EpochMillis?
     ) -> CandleSeries {
         var sorted = candles.filter { $0.openTime >= from && $0.openTime < until }
         sorted.sort { $0.openTime < $1.openTime }
-        var unique: [MarketCandle] = []
+        var unique: [Candle] = []
         unique.reserveCapacity(sorted.count)
         for c in sorted where unique.last?.openTime != c.openTime { unique.append(c) }
         var now = serverNow
         if let newest = unique.last {
-            now = min(max(serverNow ?? newest.openTime, newest.openTime), newest.closeTime)
+            now = min(max(serverNow ?? newest.openTime, newest.openTime), newest.closeTime - 1)
         }
         return CandleSeries(venue: venue, market: market, interval: interval, candles: unique, now: now)
     }
