@@ -45,7 +45,9 @@ public struct DynamoDBSignalStore: SignalStore {
         return try SignalState(attributes: attributes)
     }
 
-    public func saveState(signalId: String, state: SignalState, expecting: Int64?) async throws -> Bool {
+    public func saveState(signalId: String, state: SignalState, expecting: Int64?, problem: SignalProblem?) async throws
+        -> Bool
+    {
         var item = key(signalId, "STATE")
         for (name, value) in state.attributes {
             switch value {
@@ -56,6 +58,9 @@ public struct DynamoDBSignalStore: SignalStore {
             }
         }
         item["updated_at"] = .int(state.lastCheckedAt)
+        if let problem {
+            for (name, value) in Self.problemAttributes(problem) { item[name] = value }
+        }
         let condition: String
         var values: DynamoDBItem = [:]
         if let expecting {
@@ -73,9 +78,14 @@ public struct DynamoDBSignalStore: SignalStore {
     }
 
     public func recordProblem(signalId: String, problem: SignalProblem) async throws {
+        let a = Self.problemAttributes(problem)
         try await db.updateItem(
             table: table, key: key(signalId, "STATE"), update: "SET problem = :k, problem_detail = :d, problem_at = :t",
-            values: [":k": .s(problem.kind.rawValue), ":d": .s(String(problem.detail.prefix(1000))), ":t": .int(problem.at)])
+            values: [":k": a["problem"]!, ":d": a["problem_detail"]!, ":t": a["problem_at"]!])
+    }
+
+    static func problemAttributes(_ problem: SignalProblem) -> DynamoDBItem {
+        ["problem": .s(problem.kind.rawValue), "problem_detail": .s(String(problem.detail.prefix(1000))), "problem_at": .int(problem.at)]
     }
 
     // MARK: - Events

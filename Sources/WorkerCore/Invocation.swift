@@ -193,9 +193,12 @@ final class Invocation: Sendable {
 
         let current = candles.last?.close
         var sent: [JSONValue] = []
+        var problem: SignalProblem?
         for event in evaluation.events {
             switch await deliver(event, signal: signal, venue: answered, currentPrice: current ?? event.priceReached, log: log) {
-            case .done(let note): sent.append(.string(event.key + ":" + note))
+            case .done(let note, let p):
+                sent.append(.string(event.key + ": " + note))
+                problem = p ?? problem
             case .retry: return .retry
             }
         }
@@ -206,7 +209,8 @@ final class Invocation: Sendable {
         }
         do {
             let saved = try await store.saveState(
-                signalId: signal.id, state: newState, expecting: SignalState.expectedVersion(before: state))
+                signalId: signal.id, state: newState, expecting: SignalState.expectedVersion(before: state),
+                problem: problem)
             guard saved else {
                 log.info("state changed meanwhile; evaluating again")
                 return .conflict
@@ -227,8 +231,9 @@ final class Invocation: Sendable {
     // MARK: - Exactly-once delivery
 
     enum Delivery {
-        /// Handled (sent now, sent before, or failed for good), with a word for the log.
-        case done(String)
+        /// Handled (sent now, sent before, or failed for good), with a word for the log and the permanent
+        /// problem to record with the state.
+        case done(String, SignalProblem?)
         case retry
     }
 
@@ -256,9 +261,9 @@ final class Invocation: Sendable {
             switch try await store.claim(signalId: signal.id, event: record, now: now, leaseMs: WorkerHandler.leaseMs) {
             case .alreadySent:
                 log.info("event already notified", ["decision": "duplicate"])
-                return .done("already sent")
+                return .done("already sent", nil)
             case .alreadyFailed:
-                return .done("failed before")
+                return .done("failed before", nil)
             case .heldElsewhere(let since):
                 log.warn("event is being notified by another delivery; will retry", ["leaseAt": .int(since)])
                 return .retry
@@ -304,7 +309,7 @@ final class Invocation: Sendable {
             log.info(
                 receipt.dryRun ? "notification recorded (dry run)" : "notification sent",
                 ["request": .string(receipt.request), "recipient": .string(record.recipient)])
-            return .done(receipt.dryRun ? "dry run" : "sent")
+            return .done(receipt.dryRun ? "dry run" : "sent", nil)
         } catch {
             switch error.kind {
             case .rejected:
@@ -334,12 +339,11 @@ final class Invocation: Sendable {
         let at = handler.clock.nowMillis()
         do {
             _ = try await store.markFailed(signalId: signal.id, event: record, lease: lease, reason: why, at: at)
-            try await store.recordProblem(signalId: signal.id, problem: SignalProblem(kind: kind, detail: why, at: at))
         } catch {
             log.error("could not record the failure; will retry", ["error": .string(String(describing: error))])
             return .retry
         }
-        return .done("failed")
+        return .done("failed", SignalProblem(kind: kind, detail: why, at: at))
     }
 
     // MARK: - Market data problems

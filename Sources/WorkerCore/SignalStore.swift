@@ -7,9 +7,10 @@ public protocol SignalStore: Sendable {
     /// The stored state, read consistently; nil when the signal has none yet.
     func loadState(signalId: String) async throws -> SignalState?
 
-    /// Saves `state` if the stored version is still `expecting` (nil: no state stored yet).
+    /// Saves `state` if the stored version is still `expecting` (nil: no state stored yet), with the
+    /// permanent problem this check ran into, if any (a successful check clears an older one).
     /// Returns false when another worker saved first.
-    func saveState(signalId: String, state: SignalState, expecting: Int64?) async throws -> Bool
+    func saveState(signalId: String, state: SignalState, expecting: Int64?, problem: SignalProblem?) async throws -> Bool
 
     /// Records a permanent per-signal problem on the state item (leaving the state itself alone).
     func recordProblem(signalId: String, problem: SignalProblem) async throws
