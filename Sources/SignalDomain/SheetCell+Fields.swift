@@ -77,10 +77,14 @@ enum SheetField {
     }
 
     static func repeatMode(_ cell: SheetCell) throws(CellProblem) -> Repeat {
-        guard let text = cell.plainText ?? (cell.isBlank ? "" : nil), let r = Repeat(text: text) else {
-            throw CellProblem("not a repeat (use once, every, or a duration such as 30m, 4h, 1d)")
+        let problem = CellProblem("not a repeat (use once, every, or a duration such as 30m, 4h, 1d)")
+        switch cell {
+        case .blank: return .once
+        case .text(let t):
+            guard let r = Repeat(text: t) else { throw problem }
+            return r
+        case .number, .bool, .other: throw problem
         }
-        return r
     }
 
     // MARK: - How it notifies
@@ -96,7 +100,7 @@ enum SheetField {
         if cell.isBlank { return nil }
         guard case .text(let t) = cell else { throw CellProblem("not a sound name") }
         if builtInSounds.contains(t.lowercased()) { return t.lowercased() }
-        guard t.count <= 32, t.unicodeScalars.allSatisfy({ $0.isNameCharacter }) else {
+        guard t.count <= 32, t.unicodeScalars.allSatisfy({ SheetText.isNameCharacter($0) }) else {
             throw CellProblem("not a sound name (letters, digits, _ and -, at most 32)")
         }
         return t
@@ -124,14 +128,18 @@ enum SheetField {
 
     /// A 30-character Pushover user/group key, or an alias the worker resolves from `PUSHOVER_USERS`.
     static func user(_ cell: SheetCell) throws(CellProblem) -> String? {
-        if cell.isBlank { return nil }
-        guard let t = cell.plainText, case .text = cell else { throw CellProblem("not a user key or alias") }
-        let alphanumeric = t.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric }
+        let t: String
+        switch cell {
+        case .blank: return nil
+        case .text(let text): t = text
+        case .number, .bool, .other: throw CellProblem("not a user key or alias")
+        }
+        let alphanumeric = t.unicodeScalars.allSatisfy { SheetText.isAlphanumeric($0) }
         if alphanumeric, t.count == 30 { return t }
         if alphanumeric, (25...40).contains(t.count) {
             throw CellProblem("looks like a Pushover key but has \(t.count) characters (keys have 30)")
         }
-        guard t.count <= 64, t.unicodeScalars.allSatisfy({ $0.isNameCharacter || "@.+".unicodeScalars.contains($0) })
+        guard t.count <= 64, t.unicodeScalars.allSatisfy({ SheetText.isNameCharacter($0) || "@.+".unicodeScalars.contains($0) })
         else { throw CellProblem("not a user key or alias (an alias uses letters, digits and _ - . @ +, at most 64)") }
         return t
     }
@@ -153,23 +161,15 @@ enum SheetField {
     /// A trader-chosen identity: kept as written (trimmed, case-sensitive), since it keys the signal's
     /// stored state. Numbers are fine (`7` → `"7"`).
     static func id(_ cell: SheetCell) throws(CellProblem) -> String? {
-        if cell.isBlank { return nil }
+        let problem = CellProblem("not an id (letters, digits, spaces and - _ . : / @ +, at most \(maxID))")
         switch cell {
-        case .text, .number: break
-        case .blank, .bool, .other: throw CellProblem("not an id")
+        case .blank: return nil
+        case .bool, .other: throw problem
+        case .text, .number:
+            guard let t = cell.plainText, t.count <= maxID,
+                t.unicodeScalars.allSatisfy({ SheetText.isNameCharacter($0) || " .:/@+".unicodeScalars.contains($0) })
+            else { throw problem }
+            return t
         }
-        guard let t = cell.plainText, t.count <= maxID,
-            t.unicodeScalars.allSatisfy({ $0.isNameCharacter || " .:/@+".unicodeScalars.contains($0) })
-        else { throw CellProblem("not an id (letters, digits, spaces and - _ . : / @ +, at most \(maxID))") }
-        return t
     }
-}
-
-extension Unicode.Scalar {
-    var isASCIIAlphanumeric: Bool {
-        (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
-    }
-
-    /// `[A-Za-z0-9_-]`
-    var isNameCharacter: Bool { isASCIIAlphanumeric || self == "_" || self == "-" }
 }

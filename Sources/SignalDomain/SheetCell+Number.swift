@@ -17,8 +17,7 @@ enum SheetNumber {
             guard let p = Price(literal) else { throw CellProblem("out of range") }
             price = p
         case .text(let text): price = try decimal(text, percentSign: percentSign)
-        case .bool: throw CellProblem("not a number")
-        case .other: throw CellProblem("not a number")
+        case .bool, .other: throw CellProblem("not a number")
         }
         return try checkedPositive(price)
     }
@@ -82,11 +81,11 @@ enum SheetNumber {
     /// True for `1,234`, `12,345,678.9`: digits in a first group of 1–3 then groups of exactly three.
     static func isThousandsGrouped(_ text: String) -> Bool {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        if parts.count == 2, !parts[1].allSatisfy(\.isASCIIDigit) { return false }
+        if parts.count == 2, !parts[1].allSatisfy(SheetText.isDigit) { return false }
         let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
         guard groups.count >= 2, (1...3).contains(groups[0].count) else { return false }
         for (i, g) in groups.enumerated() {
-            guard g.allSatisfy(\.isASCIIDigit), i == 0 || g.count == 3 else { return false }
+            guard g.allSatisfy(SheetText.isDigit), i == 0 || g.count == 3 else { return false }
         }
         return true
     }
@@ -95,26 +94,29 @@ enum SheetNumber {
     static func isDecimalLiteral(_ text: String) -> Bool {
         var u = text.utf8[...]
         var mantissaDigits = 0
-        while let c = u.first, c.isDigit { mantissaDigits += 1; u = u.dropFirst() }
+        while let c = u.first, SheetText.isDigit(c) { mantissaDigits += 1; u = u.dropFirst() }
         if u.first == UInt8(ascii: ".") {
             u = u.dropFirst()
-            while let c = u.first, c.isDigit { mantissaDigits += 1; u = u.dropFirst() }
+            while let c = u.first, SheetText.isDigit(c) { mantissaDigits += 1; u = u.dropFirst() }
         }
         guard mantissaDigits > 0 else { return false }
         if let c = u.first, c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
             u = u.dropFirst()
             if let s = u.first, s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { u = u.dropFirst() }
-            guard let d = u.first, d.isDigit else { return false }
-            while let c = u.first, c.isDigit { u = u.dropFirst() }
+            guard let d = u.first, SheetText.isDigit(d) else { return false }
+            while let c = u.first, SheetText.isDigit(c) { u = u.dropFirst() }
         }
         return u.isEmpty
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber && ("0"..."9").contains(self) }
-}
-
-extension UInt8 {
-    var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+/// ASCII character classes for cell grammars: locale digits (`６`, `١`) are not digits here.
+enum SheetText {
+    static func isDigit(_ c: Character) -> Bool { c.isASCII && ("0"..."9").contains(c) }
+    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    static func isAlphanumeric(_ s: Unicode.Scalar) -> Bool {
+        (0x30...0x39).contains(s.value) || (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value)
+    }
+    /// `[A-Za-z0-9_-]`
+    static func isNameCharacter(_ s: Unicode.Scalar) -> Bool { isAlphanumeric(s) || s == "_" || s == "-" }
 }

@@ -57,6 +57,6 @@ enum TakeProfitText {
     /// `000`, `05`, `0`: a part that only makes sense as the tail of a thousands grouping.
     private static func looksLikeThousandsGroup(_ part: String) -> Bool {
         let digits = part.prefix { $0 != "." }
-        return digits.first == "0" && (digits.count > 1 || part == "0") && digits.allSatisfy(\.isASCIIDigit)
+        return digits.first == "0" && (digits.count > 1 || part == "0") && digits.allSatisfy(SheetText.isDigit)
     }
 }

@@ -19,8 +19,8 @@ public enum SheetColumn: String, Sendable, Hashable, CaseIterable, CustomStringC
         case .exchange: return ["exchange", "venue"]
         case .condition: return ["condition", "type"]
         case .targetPrice: return ["target_price", "price", "target", "level"]
-        case .percent: return ["percent"]
-        case .entry: return ["entry"]
+        case .percent: return ["percent", "pct", "percentage"]
+        case .entry: return ["entry", "entry_price"]
         case .takeProfit: return ["take_profit", "tp", "tp1", "tp2", "tp3"]
         case .stopLoss: return ["stop_loss", "sl"]
         case .active: return ["active", "enabled"]
@@ -44,9 +44,24 @@ public enum SheetColumn: String, Sendable, Hashable, CaseIterable, CustomStringC
     /// The column a header cell names, or nil for the trader's own columns.
     /// Matching ignores case, surrounding spaces, and space, `_` and `-` (which are also dropped, so
     /// `TargetPrice`, `target-price` and ` Target Price ` are all `target_price`).
+    /// `tp4`, `Take Profit 5`, … are take-profit columns too (SPEC §3 numbers them `tp1` … `tpN`).
     public init?(header: String) {
-        guard let column = SheetColumn.byKey[SheetColumn.key(header)] else { return nil }
-        self = column
+        let key = SheetColumn.key(header)
+        if let column = SheetColumn.byKey[key] {
+            self = column
+        } else if SheetColumn.isNumberedTakeProfit(key) {
+            self = .takeProfit
+        } else {
+            return nil
+        }
+    }
+
+    private static func isNumberedTakeProfit(_ key: String) -> Bool {
+        for prefix in ["tp", "takeprofit"] where key.hasPrefix(prefix) {
+            let digits = key.dropFirst(prefix.count)
+            return !digits.isEmpty && digits.count <= 2 && digits.allSatisfy(SheetText.isDigit)
+        }
+        return false
     }
 
     static func key(_ header: String) -> String {

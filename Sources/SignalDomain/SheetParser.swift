@@ -51,7 +51,7 @@ public enum SheetParser {
         let start = cells.split(separator: ":").first ?? ""
         let letters = start.prefix { $0.isASCII && $0.isLetter }
         let digits = start.dropFirst(letters.count)
-        guard letters.count <= 3, !digits.isEmpty, digits.count <= 7, digits.allSatisfy(\.isASCIIDigit),
+        guard letters.count <= 3, !digits.isEmpty, digits.count <= 7, digits.allSatisfy(SheetText.isDigit),
             let n = Int(digits), n >= 1
         else { return 1 }
         return n

@@ -20,7 +20,7 @@ extension SignalMessage {
         guard case .object(let o) = json else { throw .notAnObject }
         guard let version = o["version"] else { throw .missing("version") }
         guard version.intValue == SignalMessage.version else { throw .unknownVersion(Self.shown(version)) }
-        let fields = Fields(object: o, path: "")
+        let fields = MessageFields(object: o, path: "")
         if let r = try fields.optionalObject("run") {
             run = Run(id: try r.string("id"), time: try r.time("time"))
         } else {
@@ -35,7 +35,7 @@ extension SignalMessage {
         signal = try Self.decodeSignal(s)
     }
 
-    static func decodeSignal(_ f: Fields) throws(SignalMessageError) -> Signal {
+    static func decodeSignal(_ f: MessageFields) throws(SignalMessageError) -> Signal {
         let id = try f.string("id")
         let venue = try f.parsed("exchange", "is not binance, coinbase or bybit") { Venue(name: $0) }
         let symbol = try f.string("symbol")
@@ -77,7 +77,7 @@ extension SignalMessage {
 }
 
 /// Typed access to one object's fields, naming each by its dotted path in errors.
-struct Fields {
+struct MessageFields {
     let object: JSONObject
     let path: String
 
@@ -141,9 +141,9 @@ struct Fields {
         return p
     }
 
-    func optionalObject(_ key: String) throws(SignalMessageError) -> Fields? {
+    func optionalObject(_ key: String) throws(SignalMessageError) -> MessageFields? {
         guard has(key) else { return nil }
         guard case .object(let o) = try value(key) else { throw .bad(path + key, "is not an object") }
-        return Fields(object: o, path: path + key + ".")
+        return MessageFields(object: o, path: path + key + ".")
     }
 }

@@ -2,7 +2,7 @@
 """Writes the sheet fixtures shared by the Swift parser tests and the end-to-end tests.
 
 Each row is written beside what must become of it, so the expectation is the intent, not a dump
-of the parser's output. Run from anywhere: `python3 Tests/Fixtures/make_sheet_fixtures.py`.
+of the parser's output. Run from anywhere: `python3 Tests/Fixtures/make_sheet_fixtures.py [OUT_DIR]`.
 
 Files (Sheets API `values.get` response shape, `valueRenderOption=UNFORMATTED_VALUE`):
   hostile-sheet.json / .expected.json         ~70 hostile rows, duplicate `target_price` headers
@@ -16,8 +16,10 @@ in README § The sheet: "sig-" + first 24 hex digits of SHA-256 of
 import hashlib
 import json
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
+OUT = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE  # another directory: check for drift
 NOW = "2026-11-25T20:00:00Z"  # the run time every expectation assumes (expiry is relative to it)
 
 NULL = object()  # a JSON null cell (Google never sends one; hostile input may)
@@ -91,8 +93,8 @@ class Sheet:
         text = json.dumps(sheet, ensure_ascii=False, indent=None).replace(f'"{BIG}"', "1e400")
         # One row per line: readable diffs, still the API's shape.
         text = text.replace('], [', '],\n  [')
-        (HERE / f"{name}.json").write_text(text + "\n")
-        (HERE / f"{name}.expected.json").write_text(json.dumps(self.expect, ensure_ascii=False, indent=1) + "\n")
+        (OUT / f"{name}.json").write_text(text + "\n")
+        (OUT / f"{name}.expected.json").write_text(json.dumps(self.expect, ensure_ascii=False, indent=1) + "\n")
 
 
 def S(**kw):
@@ -318,4 +320,4 @@ example.row({"symbol": "BTCUSDT", "condition": "above", "target_price": 90000, "
 example.row({"symbol": "BTCUSDT", "condition": "above", "target_price": "65,5"},
             R("target_price", "65,5", "ambiguous thousands separator"))
 example.write("example-sheet")
-print("wrote fixtures in", HERE)
+print("wrote fixtures in", OUT)

@@ -9,7 +9,8 @@ import Testing
         ("target-price", .targetPrice), ("TARGET_PRICE", .targetPrice), ("TargetPrice", .targetPrice),
         ("target  price", .targetPrice), ("price", .targetPrice), ("Target", .targetPrice), ("level", .targetPrice),
         ("Percent", .percent), ("entry", .entry), ("Take Profit", .takeProfit), ("TP", .takeProfit),
-        ("tp1", .takeProfit), ("TP 2", .takeProfit), ("tp-3", .takeProfit), ("Stop-Loss", .stopLoss),
+        ("tp1", .takeProfit), ("TP 2", .takeProfit), ("tp-3", .takeProfit), ("TP4", .takeProfit), ("Take Profit 1", .takeProfit), ("take_profit_12", .takeProfit),
+        ("Entry Price", .entry), ("pct", .percent), ("Stop-Loss", .stopLoss),
         ("SL", .stopLoss), ("active", .active), ("Enabled", .active), ("Pushover User Key", .user), ("user", .user),
         ("User Key", .user), ("priority", .priority), ("Sound", .sound), ("Repeat", .repeat),
         ("frequency", .repeat), ("Expires", .expires), ("until", .expires), ("Note", .note), ("message", .note),
@@ -19,7 +20,7 @@ import Testing
         #expect(SheetColumn(header: header) == column)
     }
 
-    @Test(arguments: ["Notes", "Price (current)", "my formula", "", "tp4", "stop", "symbols", "条件"])
+    @Test(arguments: ["Notes", "Price (current)", "my formula", "", "tp123", "tpx", "take profit x", "stop", "symbols", "条件"])
     func unknownHeaders(_ header: String) {
         #expect(SheetColumn(header: header) == nil)
     }
