@@ -80,7 +80,8 @@ public struct DynamoDBSignalStore: SignalStore {
     public func recordProblem(signalId: String, problem: SignalProblem) async throws {
         let a = Self.problemAttributes(problem)
         try await db.updateItem(
-            table: table, key: key(signalId, "STATE"), update: "SET problem = :k, problem_detail = :d, problem_at = :t",
+            table: table, key: key(signalId, "STATE"), update: "SET #p = :k, #pd = :d, #pt = :t",
+            names: ["#p": "problem", "#pd": "problem_detail", "#pt": "problem_at"],
             values: [":k": a["problem"]!, ":d": a["problem_detail"]!, ":t": a["problem_at"]!])
     }
 
@@ -127,8 +128,8 @@ public struct DynamoDBSignalStore: SignalStore {
             guard now - lease >= leaseMs else { return .heldElsewhere(since: lease) }
             do {
                 try await db.updateItem(
-                    table: table, key: key(signalId, event.sortKey), update: "SET lease_at = :now, taken_over = :old",
-                    condition: "#s = :pending AND lease_at = :old", names: ["#s": "status"],
+                    table: table, key: key(signalId, event.sortKey), update: "SET #l = :now, #to = :old",
+                    condition: "#s = :pending AND #l = :old", names: ["#s": "status", "#l": "lease_at", "#to": "taken_over"],
                     values: [":now": .int(now), ":old": .int(lease), ":pending": "pending"])
                 return .tookOver(lease: now, previousLease: lease)
             } catch is ConditionalCheckFailed {
@@ -145,32 +146,41 @@ public struct DynamoDBSignalStore: SignalStore {
             ":sent": "sent", ":lease": .int(lease), ":at": .int(at), ":ttl": .int(at / 1000 + Self.retentionSeconds),
             ":request": .s(receipt.request), ":dry": .bool(receipt.dryRun),
         ]
-        var update = "SET #s = :sent, sent_at = :at, expires_at = :ttl, request = :request, dry_run = :dry"
+        var update = "SET #s = :sent, #at = :at, #ttl = :ttl, #rq = :request, #dry = :dry"
+        var names = ["#at": "sent_at", "#ttl": "expires_at", "#rq": "request", "#dry": "dry_run"]
         if let r = receipt.receipt {
-            update += ", receipt = :receipt"
+            update += ", #rc = :receipt"
+            names["#rc"] = "receipt"
             values[":receipt"] = .s(r)
         }
-        return try await finish(signalId, event, lease, update, values)
+        return try await finish(signalId, event, lease, update, names, values)
     }
 
     public func markFailed(signalId: String, event: EventRecord, lease: EpochMillis, reason: String, at: EpochMillis)
         async throws -> Bool
     {
         try await finish(
-            signalId, event, lease, "SET #s = :failed, failed_at = :at, expires_at = :ttl, failure = :why",
+            signalId, event, lease, "SET #s = :failed, #at = :at, #ttl = :ttl, #why = :why",
+            ["#at": "failed_at", "#ttl": "expires_at", "#why": "failure"],
             [
                 ":failed": "failed", ":lease": .int(lease), ":at": .int(at),
                 ":ttl": .int(at / 1000 + Self.retentionSeconds), ":why": .s(String(reason.prefix(1000))),
             ])
     }
 
+    /// Every attribute goes through a name placeholder: several (`status`, `request`…) are DynamoDB
+    /// reserved words.
     private func finish(
-        _ signalId: String, _ event: EventRecord, _ lease: EpochMillis, _ update: String, _ values: DynamoDBItem
+        _ signalId: String, _ event: EventRecord, _ lease: EpochMillis, _ update: String, _ names: [String: String],
+        _ values: DynamoDBItem
     ) async throws -> Bool {
+        var allNames = names
+        allNames["#s"] = "status"
+        allNames["#l"] = "lease_at"
         do {
             try await db.updateItem(
-                table: table, key: key(signalId, event.sortKey), update: update, condition: "lease_at = :lease",
-                names: ["#s": "status"], values: values)
+                table: table, key: key(signalId, event.sortKey), update: update, condition: "#l = :lease",
+                names: allNames, values: values)
             return true
         } catch is ConditionalCheckFailed {
             return false
@@ -180,8 +190,8 @@ public struct DynamoDBSignalStore: SignalStore {
     public func release(signalId: String, event: EventRecord, lease: EpochMillis) async throws {
         do {
             try await db.deleteItem(
-                table: table, key: key(signalId, event.sortKey), condition: "#s = :pending AND lease_at = :lease",
-                names: ["#s": "status"], values: [":pending": "pending", ":lease": .int(lease)])
+                table: table, key: key(signalId, event.sortKey), condition: "#s = :pending AND #l = :lease",
+                names: ["#s": "status", "#l": "lease_at"], values: [":pending": "pending", ":lease": .int(lease)])
         } catch is ConditionalCheckFailed {
             // Taken over meanwhile: it is someone else's now.
         }
