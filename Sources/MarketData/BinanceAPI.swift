@@ -50,6 +50,10 @@ public struct BinanceAPI: VenueAPI {
         return out
     }
 
+    public func parseCandles(bytes: [UInt8], interval: CandleInterval) -> [Candle]? {
+        CandleRows.candles(bytes, timeScale: 1, order: (1, 2, 3, 4), interval: interval)
+    }
+
     public func parsePrice(_ body: JSONValue) -> Price? { ResponseText.price(body["price"]) }
 
     public func serverTime(_ response: HTTPResponse, body: JSONValue?) -> EpochMillis? {

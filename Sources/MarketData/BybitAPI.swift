@@ -16,6 +16,8 @@ public struct BybitAPI: VenueAPI {
 
     public func supports(_ interval: CandleInterval) -> Bool { interval != .oneSecond }
 
+    public var successNeedsJSON: Bool { true }
+
     static func name(_ interval: CandleInterval) -> String {
         switch interval {
         case .oneSecond: return "1"  // not offered; `supports` keeps it from being asked for

@@ -57,6 +57,11 @@ public struct CoinbaseAPI: VenueAPI {
         return out
     }
 
+    public func parseCandles(bytes: [UInt8], interval: CandleInterval) -> [Candle]? {
+        // [time, low, high, open, close]
+        CandleRows.candles(bytes, timeScale: 1000, order: (3, 2, 1, 4), interval: interval)
+    }
+
     public func parsePrice(_ body: JSONValue) -> Price? { ResponseText.price(body["price"]) }
 
     public func serverTime(_ response: HTTPResponse, body: JSONValue?) -> EpochMillis? {

@@ -19,6 +19,10 @@ public protocol VenueAPI: Sendable {
 
     /// The candles of a successful response, in any order (the caller sorts).
     func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]?
+    /// The same straight from the bytes, skipping the JSON tree (nil: use `parseCandles` on the JSON).
+    func parseCandles(bytes: [UInt8], interval: CandleInterval) -> [Candle]?
+    /// Whether a 2xx answer must be read as JSON to know it succeeded (Bybit's `retCode`).
+    var successNeedsJSON: Bool { get }
     func parsePrice(_ body: JSONValue) -> Price?
     /// The venue's clock as the response states it, if it does.
     func serverTime(_ response: HTTPResponse, body: JSONValue?) -> EpochMillis?
@@ -38,6 +42,9 @@ public enum VenueFailure: Sendable, Equatable {
 }
 
 extension VenueAPI {
+    public var successNeedsJSON: Bool { false }
+    public func parseCandles(bytes: [UInt8], interval: CandleInterval) -> [Candle]? { nil }
+
     /// The base URL without a trailing slash.
     static func trimmed(_ base: String) -> String {
         var b = base
@@ -100,8 +107,8 @@ enum ResponseText {
     /// A price from a JSON string or number, keeping the literal text.
     static func price(_ v: JSONValue?) -> Price? {
         switch v {
-        case .string(let s)?: return Price(s)
-        case .number(let n)?: return Price(n)
+        case .string(var s)?: return s.withUTF8 { Price(utf8: $0) }
+        case .number(var n)?: return n.withUTF8 { Price(utf8: $0) }
         default: return nil
         }
     }

@@ -54,8 +54,10 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
             let pageEnd = min(pageStart + step, until) - 1
             let request = api.candlesRequest(
                 market, interval: interval, start: pageStart, end: pageEnd, limit: api.maxCandlesPerCall)
-            let (response, body) = try await send(request, symbol: symbol)
-            guard let page = api.parseCandles(body, interval: interval) else {
+            let (response, body) = try await send(request, symbol: symbol, needsJSON: false)
+            guard let page = api.parseCandles(bytes: response.body, interval: interval)
+                ?? (body ?? (try? JSONValue.parse(response.body))).flatMap({ api.parseCandles($0, interval: interval) })
+            else {
                 throw MarketDataError(
                     .unavailable, venue: venue, symbol: symbol, status: response.status,
                     detail: "unexpected candle data: \(ResponseText.excerpt(response))")
@@ -100,6 +102,13 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
     // MARK: - Sending with retries
 
     func send(_ request: HTTPRequest, symbol: String) async throws -> (HTTPResponse, JSONValue) {
+        let (response, body) = try await send(request, symbol: symbol, needsJSON: true)
+        return (response, body!)
+    }
+
+    /// With `needsJSON: false` a successful answer is not parsed as JSON (unless the venue needs it to
+    /// tell success), so the caller can read it faster from the bytes.
+    func send(_ request: HTTPRequest, symbol: String, needsJSON: Bool) async throws -> (HTTPResponse, JSONValue?) {
         var attempt = 0
         while true {
             attempt += 1
@@ -123,7 +132,8 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
                 if await backoff(attempt: attempt) { continue }
                 throw MarketDataError(.unreachable, venue: venue, symbol: symbol, detail: detail)
             }
-            let body = try? JSONValue.parse(response.body)
+            let success = (200..<300).contains(response.status)
+            let body = success && !needsJSON && !api.successNeedsJSON ? nil : try? JSONValue.parse(response.body)
             if let failure = api.failure(response, body: body, symbol: symbol) {
                 switch failure {
                 case .unknownSymbol(let m):
@@ -145,7 +155,7 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
                         detail: "\(m) (retry after \(wait / 1000) s)")
                 }
             }
-            guard let body else {
+            guard body != nil || !needsJSON && !api.successNeedsJSON else {
                 // A 2xx that is not JSON: a proxy or maintenance page. Transient.
                 if await backoff(attempt: attempt) { continue }
                 throw MarketDataError(
