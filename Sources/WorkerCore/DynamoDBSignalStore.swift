@@ -32,6 +32,27 @@ public struct DynamoDBSignalStore: SignalStore {
         guard let item = try await db.getItem(table: table, key: key(signalId, "STATE"), consistentRead: true) else {
             return nil
         }
+        return try Self.state(from: item)
+    }
+
+    public func loadStates(signalIds: [String]) async throws -> [String: Result<SignalState?, any Error>] {
+        let ids = Array(Set(signalIds))
+        guard !ids.isEmpty else { return [:] }
+        let result = try await db.batchGetItem([table: ids.map { key($0, "STATE") }], consistentRead: true)
+        var out: [String: Result<SignalState?, any Error>] = [:]
+        for id in ids { out[id] = .success(nil) }
+        for item in result.items[table] ?? [] {
+            guard let pk = item["PK"]?.stringValue, pk.hasPrefix("SIGNAL#") else { continue }
+            let id = String(pk.dropFirst("SIGNAL#".count))
+            out[id] = Result { try Self.state(from: item) }
+        }
+        for key in result.unprocessedKeys[table] ?? [] {
+            if let pk = key["PK"]?.stringValue, pk.hasPrefix("SIGNAL#") { out[String(pk.dropFirst("SIGNAL#".count))] = nil }
+        }
+        return out
+    }
+
+    static func state(from item: DynamoDBItem) throws -> SignalState? {
         // An item holding only a recorded problem (no evaluation yet) has no state.
         guard item["version"] != nil else { return nil }
         var attributes: [String: JSONValue] = [:]

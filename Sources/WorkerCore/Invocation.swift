@@ -35,12 +35,22 @@ final class Invocation: Sendable {
 
     /// The message ids to retry.
     func run(_ records: [SQSRecord]) async -> [String] {
-        let stages = await boundedMap(records, limit: handler.concurrency) { record in await self.prepare(record) }
-        var prepared: [Prepared] = []
         var failures: [String] = []
-        for (record, stage) in zip(records, stages) {
+        var decoded: [Decoded] = []
+        for record in records {
+            if let d = decode(record) { decoded.append(d) } else { failures.append(record.messageId) }
+        }
+        // Each venue's clock once, then every state in one read (per 100), before any record's own work.
+        let venues = Set(decoded.map(\.message.signal.venue))
+        await withTaskGroup(of: Void.self) { group in
+            for venue in venues { group.addTask { _ = try? await self.feed.now(venue) } }
+        }
+        let states = await preloadStates(decoded)
+        let stages = await boundedMap(decoded, limit: handler.concurrency) { d in await self.prepare(d, states: states) }
+        var prepared: [Prepared] = []
+        for (d, stage) in zip(decoded, stages) {
             switch stage {
-            case .finished(let retry): if retry { failures.append(record.messageId) }
+            case .finished(let retry): if retry { failures.append(d.record.messageId) }
             case .prepared(let p): prepared.append(p)
             }
         }
@@ -52,6 +62,12 @@ final class Invocation: Sendable {
     }
 
     // MARK: - Phase 1: message, exchange time, state, window
+
+    struct Decoded: Sendable {
+        let record: SQSRecord
+        let message: SignalMessage
+        let log: Logger
+    }
 
     struct Prepared: Sendable {
         let record: SQSRecord
@@ -75,8 +91,9 @@ final class Invocation: Sendable {
         return true
     }
 
-    func prepare(_ record: SQSRecord) async -> Stage {
-        if tooLate(record, logger) { return .finished(retry: true) }
+    /// The message, or nil when the record must be retried (too late) or can never be processed.
+    func decode(_ record: SQSRecord) -> Decoded? {
+        if tooLate(record, logger) { return nil }
         let message: SignalMessage
         do {
             message = try SignalMessage(body: record.body)
@@ -88,7 +105,7 @@ final class Invocation: Sendable {
                     "messageId": .string(record.messageId), "error": .string(error.description),
                     "receiveCount": record.receiveCount.map { JSONValue.int($0) } ?? .null,
                 ])
-            return .finished(retry: true)
+            return nil
         }
         let signal = message.signal
         var fields: [(String, JSONValue)] = [
@@ -96,7 +113,25 @@ final class Invocation: Sendable {
             ("venue", .string(signal.venue.rawValue)), ("condition", .string(signal.condition.rawValue)),
         ]
         if let row = message.sheet?.row { fields.append(("sheetRow", .int(row))) }
-        let log = logger.with(fields: fields)
+        return Decoded(record: record, message: message, log: logger.with(fields: fields))
+    }
+
+    /// The states of the batch's signals in one read; empty when that read fails (each record then reads
+    /// its own and fails on its own).
+    func preloadStates(_ decoded: [Decoded]) async -> [String: Result<SignalState?, any Error>] {
+        guard decoded.count > 1 else { return [:] }
+        do {
+            return try await store.loadStates(signalIds: decoded.map(\.message.signal.id))
+        } catch {
+            logger.warn("could not read the batch's states at once; reading them one by one", ["error": .string(String(describing: error))])
+            return [:]
+        }
+    }
+
+    func prepare(_ d: Decoded, states: [String: Result<SignalState?, any Error>]) async -> Stage {
+        let (record, message, log) = (d.record, d.message, d.log)
+        if tooLate(record, log) { return .finished(retry: true) }
+        let signal = message.signal
         let time: VenueTime
         do {
             time = try await feed.now(signal.venue)
@@ -109,7 +144,11 @@ final class Invocation: Sendable {
         }
         let state: SignalState?
         do {
-            state = try await store.loadState(signalId: signal.id)
+            if let preloaded = states[signal.id] {
+                state = try preloaded.get()
+            } else {
+                state = try await store.loadState(signalId: signal.id)
+            }
         } catch {
             log.error("could not read the signal's state; will retry", ["error": .string(String(describing: error))])
             return .finished(retry: true)

@@ -7,6 +7,10 @@ public protocol SignalStore: Sendable {
     /// The stored state, read consistently; nil when the signal has none yet.
     func loadState(signalId: String) async throws -> SignalState?
 
+    /// Many states at once (consistent reads, one request per 100 signals). An id missing from the answer
+    /// was not read (throttling) and must be read on its own; a failure is that one state's (unreadable).
+    func loadStates(signalIds: [String]) async throws -> [String: Result<SignalState?, any Error>]
+
     /// Saves `state` if the stored version is still `expecting` (nil: no state stored yet), with the
     /// permanent problem this check ran into, if any (a successful check clears an older one).
     /// Returns false when another worker saved first.

@@ -47,6 +47,16 @@ final class InMemorySignalStore: SignalStore, @unchecked Sendable {
         return lock.withLock { states[signalId] }
     }
 
+    func loadStates(signalIds: [String]) async throws -> [String: Result<SignalState?, any Error>] {
+        let ids = Array(Set(signalIds))
+        for _ in stride(from: 0, to: ids.count, by: 100) { try count() }
+        return lock.withLock {
+            var out: [String: Result<SignalState?, any Error>] = [:]
+            for id in ids { out[id] = .success(states[id]) }
+            return out
+        }
+    }
+
     func saveState(signalId: String, state: SignalState, expecting: Int64?, problem: SignalProblem?) async throws -> Bool {
         try count()
         return lock.withLock {

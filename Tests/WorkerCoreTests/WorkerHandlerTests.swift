@@ -80,9 +80,12 @@ import Testing
         try await h.invoke(signals.enumerated().map { ("m\($0.offset)", body($0.element)) })
         h.advance(hour)
         h.world.clearLog()
+        h.store.resetCount()
         try await h.invoke(signals.enumerated().map { ("n\($0.offset)", body($0.element, runTime: t0 + hour)) })
         #expect(h.world.requests(containing: "/api/v3/klines") == 1)
         #expect(h.world.requests(containing: "/api/v3/time") == 1)
+        // One read for the batch's states, one conditional write each.
+        #expect(h.store.requests == 11)
     }
 
     @Test func aBadBodyFailsAloneAndItsNeighboursSucceed() async throws {
