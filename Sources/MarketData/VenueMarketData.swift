@@ -48,6 +48,7 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         let start = interval.floor(from)
         let step = Int64(api.maxCandlesPerCall) * interval.rawValue
         var all: [Candle] = []
+        all.reserveCapacity(Int(min((until - start) / interval.rawValue + 1, 100_000)))
         var serverNow: EpochMillis?
         var pageStart = start
         while pageStart < until {
@@ -62,7 +63,12 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
                     .unavailable, venue: venue, symbol: symbol, status: response.status,
                     detail: "unexpected candle data: \(ResponseText.excerpt(response))")
             }
-            all += page
+            // Coinbase and Bybit answer newest first: turned page by page, the pages line up oldest first.
+            if page.count > 1, page[0].openTime > page[page.count - 1].openTime {
+                all.append(contentsOf: page.reversed())
+            } else {
+                all.append(contentsOf: page)
+            }
             serverNow = api.serverTime(response, body: body) ?? serverNow
             pageStart += step
         }
@@ -87,16 +93,35 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         _ market: MarketSymbol, interval: CandleInterval, candles: [Candle], from: EpochMillis,
         until: EpochMillis, serverNow: EpochMillis?
     ) -> CandleSeries {
-        var sorted = candles.filter { $0.openTime >= from && $0.openTime < until }
-        sorted.sort { $0.openTime < $1.openTime }
-        var unique: [Candle] = []
-        unique.reserveCapacity(sorted.count)
-        for c in sorted where unique.last?.openTime != c.openTime { unique.append(c) }
+        // Venues answer in order (oldest or newest first) and pages follow one another: usually no sort.
+        var unique: [Candle]
+        if isStrictlyAscending(candles) {
+            unique = candles
+        } else if isStrictlyAscending(candles.reversed()) {
+            unique = candles.reversed()
+        } else {
+            var sorted = candles.sorted { $0.openTime < $1.openTime }
+            sorted = sorted.enumerated().filter { $0.offset == 0 || sorted[$0.offset - 1].openTime != $0.element.openTime }
+                .map(\.element)
+            unique = sorted
+        }
+        if let first = unique.first, let last = unique.last, first.openTime < from || last.openTime >= until {
+            unique = unique.filter { $0.openTime >= from && $0.openTime < until }
+        }
         var now = serverNow
         if let newest = unique.last {
             now = min(max(serverNow ?? newest.openTime, newest.openTime), newest.closeTime - 1)
         }
         return CandleSeries(venue: venue, market: market, interval: interval, candles: unique, now: now)
+    }
+
+    private func isStrictlyAscending<C: Collection>(_ c: C) -> Bool where C.Element == Candle {
+        var previous: EpochMillis?
+        for candle in c {
+            if let p = previous, candle.openTime <= p { return false }
+            previous = candle.openTime
+        }
+        return true
     }
 
     // MARK: - Sending with retries
