@@ -83,7 +83,7 @@ def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: in
         for base, price in zip(BASES, PRICES):
             stack.exchanges.add_market(base, "USDT", PricePath.wave(base.lower(), price))
         api = RuntimeAPI(function_name="worker", function_timeout_s=300).start()
-        env = {**stack.env_worker, "LOG_LEVEL": "warn"}
+        env = {**stack.env_worker, "LOG_LEVEL": "warn", **{k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "WORKER_"))}}
         proc = spawn_bootstrap([str(bin_dir / "worker")], env=env, api=api, inherit_env=False)
         try:
             assert api.wait_for_next(timeout=30), proc.stderr
@@ -116,6 +116,9 @@ def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: in
                     {"name": f"exchange requests per signal, batch of {n} ({min(n, len(BASES))} symbols)",
                      "value": round(counts["exchange"] / signals, 2), "unit": "requests", "target": ""},
                 ]
+            status = pathlib.Path(f"/proc/{proc.pid}/status").read_text()
+            if os.environ.get("BENCH_VERBOSE"):
+                print("\n".join(l for l in status.splitlines() if l.startswith(("Vm", "Rss", "Threads"))), file=sys.stderr)
             rows.append({"name": "worker peak RSS", "value": round(peak_rss_kb(proc.pid) / 1024, 1), "unit": "MB",
                          "target": "<= 24"})
         finally:

@@ -97,7 +97,7 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         var unique: [Candle]
         if isStrictlyAscending(candles) {
             unique = candles
-        } else if isStrictlyAscending(candles.reversed()) {
+        } else if isStrictlyDescending(candles) {
             unique = candles.reversed()
         } else {
             var sorted = candles.sorted { $0.openTime < $1.openTime }
@@ -115,11 +115,20 @@ public struct VenueMarketData<API: VenueAPI>: MarketDataSource {
         return CandleSeries(venue: venue, market: market, interval: interval, candles: unique, now: now)
     }
 
-    private func isStrictlyAscending<C: Collection>(_ c: C) -> Bool where C.Element == Candle {
-        var previous: EpochMillis?
-        for candle in c {
-            if let p = previous, candle.openTime <= p { return false }
-            previous = candle.openTime
+    private func isStrictlyAscending(_ c: [Candle]) -> Bool {
+        var i = 1
+        while i < c.count {
+            if c[i].openTime <= c[i - 1].openTime { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private func isStrictlyDescending(_ c: [Candle]) -> Bool {
+        var i = 1
+        while i < c.count {
+            if c[i].openTime >= c[i - 1].openTime { return false }
+            i += 1
         }
         return true
     }

@@ -205,7 +205,13 @@ final class Invocation: Sendable {
                     signal.venue, signal.market, interval: segment.interval, from: range.0, until: range.1)
                 answered = answer.answeredVenue
                 noteFallback(answer, log: log)
-                candles += answer.series.candles.filter { $0.openTime >= segment.from && $0.openTime < segment.until }
+                let all = answer.series.candles
+                if let first = all.first, let last = all.last, first.openTime >= segment.from, last.openTime < segment.until {
+                    // The whole series: share it rather than copy a day of candles per signal.
+                    if candles.isEmpty { candles = all } else { candles += all }
+                } else {
+                    candles += all.filter { $0.openTime >= segment.from && $0.openTime < segment.until }
+                }
             } catch {
                 return await marketFailure(error, signal: signal, log: log, window: windowText) ? .retry : .done
             }

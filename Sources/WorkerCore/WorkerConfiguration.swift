@@ -20,7 +20,7 @@ public struct WorkerConfiguration: Sendable {
     /// `FALLBACK_EXCHANGES`, in order.
     public var fallbacks: [Venue]
     public var venueURLs: [Venue: String]
-    /// Records processed at once (`WORKER_CONCURRENCY`, default 6).
+    /// Records processed at once (`WORKER_CONCURRENCY`, default 4).
     public var concurrency: Int
     public var aws: AWSConfiguration
 
@@ -55,7 +55,7 @@ public struct WorkerConfiguration: Sendable {
             urls[venue] = try WorkerConfiguration.url(env, name, default: WorkerConfiguration.defaultURLs[venue]!)
         }
         venueURLs = urls
-        concurrency = try env.int("WORKER_CONCURRENCY", default: 6, in: 1...32)
+        concurrency = try env.int("WORKER_CONCURRENCY", default: 4, in: 1...32)
         do {
             aws = try AWSConfiguration(environment: env.values.filter { !$0.value.isEmpty })
         } catch {

@@ -21,7 +21,7 @@ import Testing
         let c = try WorkerConfiguration(environment: base())
         #expect(c.tableName == "signals" && !c.dryRun && c.pushoverToken == token)
         #expect(c.defaultPriority == 2 && c.emergencyRetry == 30 && c.emergencyExpire == 3600 && c.defaultSound == "persistent")
-        #expect(c.fallbacks.isEmpty && c.concurrency == 6)
+        #expect(c.fallbacks.isEmpty && c.concurrency == 4)
         #expect(c.venueURLs[.binance] == "https://api.binance.com" && c.venueURLs[.coinbase] == "https://api.exchange.coinbase.com")
         #expect(c.venueURLs[.bybit] == "https://api.bybit.com" && c.pushoverURL == "https://api.pushover.net")
         #expect(c.aws.endpoints.dynamoDB == "https://dynamodb.eu-west-1.amazonaws.com")
