@@ -153,3 +153,31 @@ def test_an_unknown_symbol_is_recorded_and_acknowledged(stack, workers):
     assert w.invoke([("u1", message(signal, T0 + 2 * HOUR))]) == []
     state = items(stack, "e2e-unknown")["STATE"]
     assert state["problem"] == "unknown_symbol" and "NOSUCHUSDT" in state["problem_detail"]
+
+
+def test_a_missing_variable_is_an_init_error_naming_it(stack):
+    from devstack.runtime_api import RuntimeAPI, spawn_bootstrap
+    from worker_fixtures import BIN_DIR
+    env = {k: v for k, v in stack.env_worker.items() if k != "DYNAMODB_TABLE_NAME"}
+    with RuntimeAPI(function_name="worker") as api:
+        proc = spawn_bootstrap([str(BIN_DIR / "worker")], env=env, api=api, inherit_env=False)
+        report = api.wait_for_init_error(timeout=20)
+        assert proc.wait(timeout=20) != 0
+    assert report is not None and "DYNAMODB_TABLE_NAME" in report.json["errorMessage"]
+    assert stack.pushover_token not in proc.stdout + proc.stderr
+
+
+def test_event_mode_prints_the_batch_response(stack, tmp_path):
+    import json
+    import subprocess
+    from worker_fixtures import BIN_DIR, sqs_event
+    market(stack, "CLI")
+    event = tmp_path / "event.json"
+    signal = {"id": "e2e-cli", "symbol": "CLIUSDT", "condition": "above", "target_price": "99"}
+    event.write_text(json.dumps(sqs_event(stack, [("c1", message(signal, T0)), ("bad", "nope")])))
+    stack.exchanges.clock.set(T0)
+    done = subprocess.run([str(BIN_DIR / "worker"), "--event", str(event)], env={**stack.env_worker},
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
+    assert len(sent_to(stack, "CLIUSDT above 99")) == 1
