@@ -2,13 +2,14 @@
 """Worker benchmark (issue 5): CPU time per evaluated signal over a 24 h window of 1-minute candles, peak RSS,
 and DynamoDB / exchange requests per signal, for batches of 10 and 100 signals.
 
-    python3 scripts/bench_worker.py [--bin-dir .build/release] [--batches 10,100] [--json out.json]
+    python3 scripts/bench_worker.py [--bin-dir .build/release] [--cases 10x10,10x2,100x10] [--json out.json]
 
 `scripts/bench` can call `bench_worker(bin_dir)`, which returns rows {"name", "value", "unit", "target"}.
 
 Each measured invocation is the second check of fresh signals: a first check 24 h earlier (exchange time) created
-their state, so the measured check covers 1441 one-minute candles per signal. Signals are spread over up to 10
-symbols (a sheet holds several signals per market); levels are far away, so the checks are quiet, which is the
+their state, so the measured check covers 1441 one-minute candles per signal. A case is (signals per batch,
+distinct symbols among them): candles are fetched once per symbol and batch, so 10 signals on 10 symbols is the
+worst case (every signal pays for its own day of candles). Levels are far away, so the checks are quiet, the
 common case. CPU time is the worker process's on-CPU time (all threads, /proc schedstat, ns) during the measured
 invocations only; RSS is the process's high-water mark (VmHWM) at the end.
 """
@@ -51,8 +52,8 @@ def peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def signal_body(i: int, run_ms: int, tag: str) -> str:
-    k = i % len(BASES)
+def signal_body(i: int, run_ms: int, tag: str, symbols: int = len(BASES)) -> str:
+    k = i % min(symbols, len(BASES))
     price = float(PRICES[k])
     kinds = [
         {"condition": "above", "target_price": f"{price * 10:.6g}"},
@@ -75,7 +76,11 @@ def event(stack, bodies: list[str]) -> dict:
                         for b in bodies]}
 
 
-def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: int = 200) -> list[dict]:
+DEFAULT_CASES = ((10, 10), (10, 2), (100, 10))
+
+
+def bench_worker(bin_dir: str | pathlib.Path, cases=DEFAULT_CASES, min_signals: int = 200) -> list[dict]:
+    """`cases`: (signals per batch, distinct symbols among them)."""
     bin_dir = pathlib.Path(bin_dir)
     rows: list[dict] = []
     t0 = (int(time.time() * 1000) // HOUR - 2) * HOUR
@@ -87,7 +92,7 @@ def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: in
         proc = spawn_bootstrap([str(bin_dir / "worker")], env=env, api=api, inherit_env=False)
         try:
             assert api.wait_for_next(timeout=30), proc.stderr
-            for n in batches:
+            for n, symbols in cases:
                 repeats = max(1, -(-min_signals // n))
                 cpu = 0
                 counts = {"exchange": 0, "dynamodb": 0}
@@ -95,10 +100,10 @@ def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: in
                     tag = f"{n}-{r}-{uuid.uuid4().hex[:6]}"
                     # First check a day earlier creates the state; the measured check covers the 24 h since.
                     stack.exchanges.clock.set(t0 - DAY)
-                    first = api.invoke(event(stack, [signal_body(i, t0 - DAY, tag) for i in range(n)]))
+                    first = api.invoke(event(stack, [signal_body(i, t0 - DAY, tag, symbols) for i in range(n)]))
                     assert first.kind == "response" and first.json["batchItemFailures"] == [], first.body
                     stack.exchanges.clock.set(t0)
-                    bodies = [signal_body(i, t0, tag) for i in range(n)]
+                    bodies = [signal_body(i, t0, tag, symbols) for i in range(n)]
                     stack.reset_counts()
                     before = cpu_ns(proc.pid)
                     result = api.invoke(event(stack, bodies))
@@ -108,12 +113,13 @@ def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: in
                     counts["exchange"] += sum(c[v] for v in ("binance", "coinbase", "bybit"))
                     counts["dynamodb"] += sum(v for k, v in c.get("aws", {}).items() if k.startswith("DynamoDB"))
                 signals = n * repeats
+                case = f"batch of {n} on {min(n, symbols)} symbol{'s' if min(n, symbols) > 1 else ''}"
                 rows += [
-                    {"name": f"worker CPU per evaluated signal, batch of {n}, 24 h of 1m candles",
+                    {"name": f"worker CPU per evaluated signal, {case}, 24 h of 1m candles",
                      "value": round(cpu / signals / 1e6, 3), "unit": "ms", "target": "<= 1"},
-                    {"name": f"DynamoDB requests per signal, batch of {n} (quiet)",
+                    {"name": f"DynamoDB requests per quiet signal, {case}",
                      "value": round(counts["dynamodb"] / signals, 2), "unit": "requests", "target": "<= 2"},
-                    {"name": f"exchange requests per signal, batch of {n} ({min(n, len(BASES))} symbols)",
+                    {"name": f"exchange requests per signal, {case}",
                      "value": round(counts["exchange"] / signals, 2), "unit": "requests", "target": ""},
                 ]
             status = pathlib.Path(f"/proc/{proc.pid}/status").read_text()
@@ -130,10 +136,12 @@ def bench_worker(bin_dir: str | pathlib.Path, batches=(10, 100), min_signals: in
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bin-dir", default=os.environ.get("BIN_DIR", str(ROOT / ".build" / "release")))
-    parser.add_argument("--batches", default="10,100")
+    parser.add_argument("--cases", default=",".join(f"{n}x{k}" for n, k in DEFAULT_CASES),
+                        help="signals-per-batch x distinct-symbols, comma separated (default %(default)s)")
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
-    rows = bench_worker(args.bin_dir, tuple(int(b) for b in args.batches.split(",")))
+    cases = tuple(tuple(int(x) for x in c.split("x")) for c in args.cases.split(","))
+    rows = bench_worker(args.bin_dir, cases)
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         target = f"  (target {r['target']})" if r["target"] else ""
