@@ -20,10 +20,4 @@ public struct CandleSeries: Sendable, Hashable {
 
     /// The last traded price: the close of the newest (possibly still open) candle.
     public var lastPrice: Price? { candles.last?.close }
-
-    /// The candles opening at or after `start`.
-    public func since(_ start: EpochMillis) -> [Candle] {
-        guard let first = candles.firstIndex(where: { $0.openTime >= start }) else { return [] }
-        return Array(candles[first...])
-    }
 }

@@ -198,8 +198,9 @@ final class Invocation: Sendable {
         var candles: [Candle] = []
         var answered = signal.venue
         for segment in window.segments {
-            let range = ranges?.range(venue: signal.venue, market: signal.market, interval: segment.interval)
-                ?? (segment.from, segment.until)
+            let range = ranges?.range(
+                venue: signal.venue, market: signal.market, interval: segment.interval, from: segment.from,
+                until: segment.until) ?? (segment.from, segment.until)
             do {
                 let answer = try await feed.candles(
                     signal.venue, signal.market, interval: segment.interval, from: range.0, until: range.1)
@@ -441,7 +442,9 @@ final class Invocation: Sendable {
     }
 }
 
-/// For each (venue, market, interval): the span covering every record's window, so one fetch serves all.
+/// For each (venue, market, interval): the spans covering the records' windows, overlapping windows merged,
+/// so one fetch serves every signal on that market (hourly checks all overlap in the last hour), while a
+/// signal last checked days ago does not stretch everyone's fetch back to its window.
 struct CandleRanges: Sendable {
     struct Key: Hashable {
         let venue: Venue
@@ -449,23 +452,35 @@ struct CandleRanges: Sendable {
         let interval: CandleInterval
     }
 
-    private var spans: [Key: (EpochMillis, EpochMillis)] = [:]
+    private var spans: [Key: [(from: EpochMillis, until: EpochMillis)]] = [:]
 
     init(_ prepared: [Invocation.Prepared]) {
+        var raw: [Key: [(from: EpochMillis, until: EpochMillis)]] = [:]
         for p in prepared {
             for s in p.window.segments {
-                let k = Key(venue: p.message.signal.venue, market: p.message.signal.market, interval: s.interval)
-                if let (from, until) = spans[k] {
-                    spans[k] = (min(from, s.from), max(until, s.until))
+                raw[Key(venue: p.message.signal.venue, market: p.message.signal.market, interval: s.interval), default: []]
+                    .append((s.from, s.until))
+            }
+        }
+        for (key, ranges) in raw {
+            var merged: [(from: EpochMillis, until: EpochMillis)] = []
+            for r in ranges.sorted(by: { $0.from < $1.from }) {
+                if let last = merged.last, r.from <= last.until {
+                    merged[merged.count - 1].until = max(last.until, r.until)
                 } else {
-                    spans[k] = (s.from, s.until)
+                    merged.append(r)
                 }
             }
+            spans[key] = merged
         }
     }
 
-    func range(venue: Venue, market: MarketSymbol, interval: CandleInterval) -> (EpochMillis, EpochMillis)? {
-        spans[Key(venue: venue, market: market, interval: interval)]
+    /// The merged span holding [from, until), if any.
+    func range(venue: Venue, market: MarketSymbol, interval: CandleInterval, from: EpochMillis, until: EpochMillis)
+        -> (EpochMillis, EpochMillis)?
+    {
+        guard let list = spans[Key(venue: venue, market: market, interval: interval)] else { return nil }
+        return list.first { $0.from <= from && until <= $0.until }.map { ($0.from, $0.until) }
     }
 }
 

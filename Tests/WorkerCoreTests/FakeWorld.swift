@@ -13,6 +13,7 @@ final class FakeWorld: HTTPTransport, @unchecked Sendable {
     private let lock = Mutex()
     private var _now: EpochMillis
     private var scripted: [String: [EpochMillis: OHLC]] = [:]
+    private var seconds: [String: [EpochMillis: [(EpochMillis, OHLC)]]] = [:]
     var listed: Set<String> = ["binance:BTCUSDT", "coinbase:BTC-USDT", "bybit:BTCUSDT", "binance:ETHUSDT"]
     private var exchangeFaults: [(venue: String, symbol: String?, status: Int, body: String, times: Int)] = []
     private var pushoverFaults: [(status: Int, body: String)] = []
@@ -29,6 +30,11 @@ final class FakeWorld: HTTPTransport, @unchecked Sendable {
 
     func script(_ venueSymbol: String, at minute: EpochMillis, _ c: OHLC) {
         lock.withLock { scripted[venueSymbol, default: [:]][minute] = c }
+    }
+
+    /// 1-second candles (Binance `interval=1s`) for one minute.
+    func scriptSeconds(_ venueSymbol: String, minute: EpochMillis, _ rows: [(EpochMillis, OHLC)]) {
+        lock.withLock { seconds[venueSymbol, default: [:]][minute] = rows }
     }
 
     /// The next `times` requests to that venue (and symbol, if given) answer `status`.
@@ -97,7 +103,12 @@ final class FakeWorld: HTTPTransport, @unchecked Sendable {
         guard let sym = q["symbol"], listed.contains("binance:" + sym) else {
             return json(400, #"{"code":-1121,"msg":"Invalid symbol."}"#)
         }
-        if q["interval"] == "1s" { return json(200, "[]") }
+        if q["interval"] == "1s" {
+            let minute = Int64(q["startTime"]!)! / 60_000 * 60_000
+            let rows = lock.withLock { seconds["binance:" + sym]?[minute] ?? [] }
+            let body = rows.map { t, c in "[\(t),\"\(c.0)\",\"\(c.1)\",\"\(c.2)\",\"\(c.3)\",\"1.0\",\(t + 999),\"1.0\",1,\"0\",\"0\",\"0\"]" }
+            return json(200, "[" + body.joined(separator: ",") + "]")
+        }
         let rows = candles("binance:" + sym, from: Int64(q["startTime"]!)!, to: Int64(q["endTime"]!)!)
             .prefix(Int(q["limit"] ?? "500")!)
         let body = rows.map { t, c in "[\(t),\"\(c.0)\",\"\(c.1)\",\"\(c.2)\",\"\(c.3)\",\"1.0\",\(t + 59_999),\"1.0\",1,\"0\",\"0\",\"0\"]" }

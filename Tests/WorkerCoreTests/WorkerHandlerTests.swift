@@ -235,6 +235,39 @@ import Testing
         #expect(h.world.messages.count == 1)
     }
 
+    @Test func aTakeProfitAndStopLossInOneMinuteAreOrderedWithSecondCandles() async throws {
+        let h = try Harness()
+        let s = signal("tie", .long, entry: nil, tps: ["110"], sl: "90")
+        try await h.invoke([("m1", body(s))])
+        let minuteOpen = t0 + 30 * minute
+        h.world.script("binance:BTCUSDT", at: minuteOpen, ("100", "111", "89", "100"))
+        // Within the minute the high (111) comes at second 10, the low (89) at second 40: TP1 first.
+        var rows: [(EpochMillis, OHLC)] = []
+        for sec in 0..<60 {
+            let t = minuteOpen + Int64(sec) * 1000
+            rows.append((t, sec == 10 ? ("100", "111", "100", "100") : sec == 40 ? ("100", "100", "89", "100") : ("100", "100.5", "99.5", "100")))
+        }
+        h.world.scriptSeconds("binance:BTCUSDT", minute: minuteOpen, rows)
+        h.advance(hour)
+        #expect(try await h.invoke([("m2", body(s, runTime: t0 + hour))]).isEmpty)
+        #expect(h.world.requests(containing: "interval=1s") == 1)
+        let titles = h.world.messages.compactMap { $0["title"] }
+        #expect(titles.count == 1 && titles[0].contains("TP1") && titles[0].contains("trade closed"))
+        #expect(h.world.messages.first?["timestamp"] == String((minuteOpen + 10_000) / 1000))
+    }
+
+    @Test func withoutSecondCandlesTheStopLossWinsATie() async throws {
+        let h = try Harness()
+        let s = signal("tie-sl", .long, venue: .bybit, entry: nil, tps: ["110"], sl: "90")
+        try await h.invoke([("m1", body(s))])
+        h.world.script("bybit:BTCUSDT", at: t0 + 30 * minute, ("100", "111", "89", "100"))
+        h.advance(hour)
+        #expect(try await h.invoke([("m2", body(s, runTime: t0 + hour))]).isEmpty)
+        let titles = h.world.messages.compactMap { $0["title"] }
+        #expect(titles.count == 1 && titles[0].contains("stop-loss"))
+        #expect(h.world.requests(containing: "interval=1s") == 0)
+    }
+
     @Test func metricsAreEmitted() async throws {
         let h = try Harness()
         try await h.invoke([("m1", body(signal("s", .above, target: "99"))), ("bad", "{")])
