@@ -139,10 +139,17 @@ def main() -> int:
     parser.add_argument("--cases", default=",".join(f"{n}x{k}" for n, k in DEFAULT_CASES),
                         help="signals-per-batch x distinct-symbols, comma separated (default %(default)s)")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     args = parser.parse_args()
     cases = tuple(tuple(int(x) for x in c.split("x")) for c in args.cases.split(","))
     rows = bench_worker(args.bin_dir, cases)
-    width = max(len(r["name"]) for r in rows)
+    if args.markdown:
+        print("| worker (24 h of 1m candles, quiet signals) | value | target |")
+        print("|---|---|---|")
+        for r in rows:
+            print(f"| {r['name']} | {r['value']} {r['unit']} | {r['target'] or '–'} |")
+        rows = []
+    width = max((len(r["name"]) for r in rows), default=0)
     for r in rows:
         target = f"  (target {r['target']})" if r["target"] else ""
         print(f"{r['name']:<{width}}  {r['value']:>8} {r['unit']}{target}")
