@@ -74,6 +74,7 @@ import Testing
         #expect(api.parsePrice(ticker)?.text == "333.99")
         #expect(api.priceRequest(btcusdt).url == "http://127.0.0.1:9/products/BTC-USDT/ticker")
         #expect(api.parseTime(try JSONValue.parse(#"{"iso":"2026-11-25T20:00:07.123Z","epoch":1795636807.123}"#)) == runTime + 7_123)
+        #expect(api.parseTime(try JSONValue.parse(#"{"iso":"2026-11-25T20:00:07.123456Z","epoch":1795636807.123456}"#)) == runTime + 7_123)
         let notFound = FakeTransport.json(404, #"{"message":"NotFound"}"#)
         #expect(api.failure(notFound, body: try JSONValue.parse(notFound.body), symbol: "BTC-USDT") == .unknownSymbol("NotFound"))
     }

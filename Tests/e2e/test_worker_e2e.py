@@ -181,3 +181,15 @@ def test_event_mode_prints_the_batch_response(stack, tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
     assert len(sent_to(stack, "CLIUSDT above 99")) == 1
+
+
+def test_each_venue_is_read_in_its_own_format(stack, workers):
+    market(stack, "VEN")
+    w = workers()
+    signals = [{"id": f"e2e-venue-{v}", "exchange": v, "symbol": s, "condition": "above", "target_price": "99"}
+               for v, s in (("binance", "VENUSDT"), ("coinbase", "VEN-USDT"), ("bybit", "VENUSDT"))]
+    assert w.invoke([(s["id"], message(s, T0)) for s in signals]) == []
+    titles = sorted(m["title"] for m in sent_to(stack, "VEN"))
+    assert titles == ["VEN-USDT above 99 (Coinbase)", "VENUSDT above 99 (Binance)", "VENUSDT above 99 (Bybit)"]
+    assert {stack.exchanges.count(v, endpoint=e) >= 1 for v, e in
+            (("binance", "klines"), ("coinbase", "candles"), ("bybit", "kline"))} == {True}
