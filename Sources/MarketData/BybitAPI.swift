@@ -86,7 +86,7 @@ public struct BybitAPI: VenueAPI {
             case 10006, 10018:  // too many visits / IP rate limit
                 let reset = response.headers["X-Bapi-Limit-Reset-Timestamp"].flatMap { Int64($0) }
                 let now = serverTime(response, body: body)
-                let wait = reset.flatMap { r in now.map { max(0, r - $0) } }
+                let wait = reset.flatMap { r in now.map { min(max(0, r &- $0), 86_400_000) } }
                 return .rateLimited(retryAfterMs: wait, "\(retCode) \(retMsg)")
             case 10000, 10016:  // server timeout / server error
                 return .serverError("\(retCode) \(retMsg)")

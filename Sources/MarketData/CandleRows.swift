@@ -104,7 +104,8 @@ enum CandleRows {
             for row in 0..<rows {
                 let base = row * 10
                 func field(_ k: Int) -> Price? { price(b, r[base + 2 * k], r[base + 2 * k + 1]) }
-                guard let t = int64(b, r[base], r[base + 1]), let o = field(order.open), let h = field(order.high),
+                guard let t = int64(b, r[base], r[base + 1]), t < Int64.max / timeScale, let o = field(order.open),
+                    let h = field(order.high),
                     let l = field(order.low), let c = field(order.close)
                 else { return nil }
                 out.append(Candle(openTime: t * timeScale, interval: interval, open: o, high: h, low: l, close: c))

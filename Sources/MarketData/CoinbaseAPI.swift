@@ -40,7 +40,8 @@ public struct CoinbaseAPI: VenueAPI {
     /// `{"iso": "2015-01-07T23:47:25.201Z", "epoch": 1420674445.201}`
     public func parseTime(_ body: JSONValue) -> EpochMillis? {
         if let iso = body["iso"]?.stringValue, let t = UTCTime.parseISO8601(iso) { return t }
-        return body["epoch"]?.doubleValue.map { EpochMillis(($0 * 1000).rounded()) }
+        guard let epoch = body["epoch"]?.doubleValue, epoch.isFinite, epoch > 0, epoch < 1e11 else { return nil }
+        return EpochMillis((epoch * 1000).rounded())
     }
 
     public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]? {

@@ -12,7 +12,7 @@ enum HTTPDate {
         else { return nil }
         let hms = parts[4].split(separator: ":")
         guard hms.count == 3, let h = Int(hms[0]), let m = Int(hms[1]), let s = Int(hms[2]),
-            (1...31).contains(day), h < 24, m < 60, s < 61
+            (1...31).contains(day), (1970...9999).contains(year), h >= 0, h < 24, m >= 0, m < 60, s >= 0, s < 61
         else { return nil }
         let days = UTCTime.days(year: year, month: month + 1, day: day)
         return (days * 86400 + Int64(h * 3600 + m * 60 + min(s, 59))) * 1000

@@ -74,9 +74,10 @@ enum ResponseText {
     /// `Retry-After` in milliseconds: delta-seconds, or an HTTP-date relative to the response's `Date`.
     static func retryAfterMs(_ response: HTTPResponse) -> Int64? {
         guard let raw = response.headers["Retry-After"]?.trimmingSpaces() else { return nil }
-        if let s = Int64(raw), s >= 0 { return s * 1000 }
+        // Capped at a day: a hostile or garbled header must not overflow the arithmetic that follows.
+        if let s = Int64(raw), s >= 0 { return min(s, 86_400) * 1000 }
         if let at = HTTPDate.parse(raw), let now = response.headers["Date"].flatMap(HTTPDate.parse) {
-            return max(0, at - now)
+            return min(max(0, at - now), 86_400_000)
         }
         return nil
     }

@@ -115,3 +115,11 @@ import Testing
         #expect(HTTPDate.parse("yesterday") == nil)
     }
 }
+
+@Suite struct HostileHeadersTests {
+    @Test func absurdRetryAfterIsCappedNotATrap() {
+        let r = FakeTransport.json(429, "{}", headers: [("Retry-After", "9223372036854775807")])
+        #expect(ResponseText.retryAfterMs(r) == 86_400_000)
+        #expect(CoinbaseAPI().parseTime(["epoch": .number("1e300")]) == nil)
+    }
+}
