@@ -56,11 +56,7 @@ public struct WorkerConfiguration: Sendable {
         }
         venueURLs = urls
         concurrency = try env.int("WORKER_CONCURRENCY", default: 4, in: 1...32)
-        do {
-            aws = try AWSConfiguration(environment: env.values.filter { !$0.value.isEmpty })
-        } catch {
-            throw .invalid(error.variable, error.reason)
-        }
+        aws = try AWSConfiguration(environment: env)
     }
 
     static func url(_ env: Environment, _ name: String, default value: String) throws(ConfigurationError) -> String {
