@@ -98,7 +98,6 @@ def main() -> int:
     parser.add_argument("--baselines", type=pathlib.Path, help="directory with the C reference binaries, if built")
     parser.add_argument("--starts", type=int, default=30)
     parser.add_argument("--invocations", type=int, default=2000)
-    parser.add_argument("--no-system", action="store_true", help="skip the end-to-end tick (bench_system.py)")
     args = parser.parse_args()
 
     rows = [Row("runtime-probe (this runtime, Swift, static stdlib)", args.bin_dir / "runtime-probe")]
@@ -124,18 +123,7 @@ def main() -> int:
             flush=True,
         )
     print(f"load average after: {os.getloadavg()[0]:.2f}", file=sys.stderr)
-    if args.no_system:
-        return 0
-    if not all((args.bin_dir / name).exists() for name in ("reader", "worker")):
-        print("bench: reader/worker not built; skipping the end-to-end tick", file=sys.stderr)
-        return 0
-    import bench_system  # the whole system on the local stack: a minute or two
-
-    print(f"== end-to-end tick (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
-    results = bench_system.run(args.bin_dir)
-    print()
-    print(bench_system.markdown(results))
-    return 0 if all(r["ok"] for r in results) else 1
+    return 0
 
 
 if __name__ == "__main__":

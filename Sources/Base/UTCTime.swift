@@ -83,7 +83,6 @@ public enum UTCTime {
                     i += 1
                 }
                 guard digits > 0 else { return nil }
-                // More than 3 digits (Coinbase's /time has 6): only the first 3 count.
                 if digits < 3 { for _ in digits..<3 { frac *= 10 } }
             }
         }
