@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, say: Progress) -> list[Tick]:
     try:
         stack = start_stack(visibility_timeout=args.visibility_timeout, max_receive_count=3)
     except Exception as e:
-        raise DemoFailure(f"the local stack did not start (moto or a stand-in): {e}") from e
+        raise DemoFailure(f"{_who_failed(e)} did not start: {e}") from e
     with stack:
         say(f"moto at {stack.aws.moto_url} behind the fault proxy {stack.aws.endpoint_url}; "
             f"Google {stack.google.url}, Binance {stack.exchanges.url('binance')}, "
@@ -109,6 +109,19 @@ def run(args: argparse.Namespace, say: Progress) -> list[Tick]:
             if leaked:
                 raise DemoFailure("a secret appeared in the functions' output")
             return ticks
+
+
+def _who_failed(error: BaseException) -> str:
+    """Which part of the local stack raised `error` (the innermost devstack module in its traceback)."""
+    names = {"moto": "moto", "google": "the Google stand-in", "exchanges": "the exchange stand-ins",
+             "pushover": "the Pushover stand-in", "faultproxy": "the fault proxy", "_http": "a stand-in"}
+    who, tb = "the local stack", error.__traceback__
+    while tb is not None:
+        module = pathlib.Path(tb.tb_frame.f_code.co_filename)
+        if module.parent.name == "devstack" and module.stem in names:
+            who = names[module.stem]
+        tb = tb.tb_next
+    return who
 
 
 def run_tick(system: LocalSystem, at_ms: int, number: int, total: int, say: Progress,
