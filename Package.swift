@@ -30,12 +30,15 @@ let package = Package(
         // MARK: - Executables: wiring only
         .executableTarget(name: "reader", dependencies: ["ReaderCore", "LambdaRuntime"]),
         .executableTarget(name: "worker", dependencies: ["WorkerCore", "LambdaRuntime"]),
+        // A minimal bootstrap for the runtime loop's end-to-end tests and scripts/bench.
+        .executableTarget(name: "runtime-probe", dependencies: ["LambdaRuntime", "Logs", "Base"]),
 
         // MARK: - Tests
         .testTarget(name: "BaseTests", dependencies: ["Base"]),
+        .testTarget(name: "OpenSSLCryptoTests", dependencies: ["OpenSSLCrypto"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Base"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP", "Logs", "Base"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "OpenSSLCrypto", "Base"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "OpenSSLCrypto", "Base"], exclude: ["Vectors", "Fixtures"]),
         .testTarget(name: "GoogleTests", dependencies: ["Google", "OpenSSLCrypto", "CurlHTTP", "Base"]),
         .testTarget(name: "SignalDomainTests", dependencies: ["SignalDomain", "Base"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "SignalDomain", "CurlHTTP", "Base"]),

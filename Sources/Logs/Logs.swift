@@ -1,1 +1,0 @@
-// `Logs`: see README.md § Layout. Implemented by its issue.

@@ -1,1 +1,0 @@
-// `OpenSSLCrypto`: see README.md § Layout. Implemented by its issue.

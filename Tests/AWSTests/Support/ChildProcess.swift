@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Base
+
+/// A helper process (moto, a scripted HTTP server) started by a test. It announces itself with one JSON line on
+/// stdout; the helpers are started with `--exit-with-parent`-style supervision so none outlives the test run.
+final class ChildProcess: @unchecked Sendable {
+    let pid: pid_t
+    let announcement: JSONValue
+
+    /// Runs `/bin/sh -c command` and waits (up to `timeoutMs`) for its first stdout line, parsed as JSON.
+    init(shell command: String, timeoutMs: Int32 = 90_000) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw ChildProcessError(message: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
+        defer { for a in argv { free(a) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, "/bin/sh", &actions, nil, argv, environ)
+        close(fds[1])
+        guard rc == 0 else {
+            close(fds[0])
+            throw ChildProcessError(message: "posix_spawn failed: \(rc)")
+        }
+        pid = child
+        defer { close(fds[0]) }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            var p = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, timeoutMs) == 1 else {
+                kill(child, SIGKILL)
+                throw ChildProcessError(message: "no announcement from `\(command)`")
+            }
+            guard read(fds[0], &byte, 1) == 1 else {
+                throw ChildProcessError(message: "`\(command)` exited before announcing itself")
+            }
+            if byte == 0x0A { break }
+            line.append(byte)
+        }
+        announcement = try JSONValue.parse(line)
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+}
+
+struct ChildProcessError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// The moto server the integration tests share: from `MOTO_ENDPOINT`/`MOTO_ACCESS_KEY_ID`/
+/// `MOTO_SECRET_ACCESS_KEY`/`MOTO_REGION` when a harness started one, otherwise started here once
+/// (`scripts/devstack/moto.py`, SigV4 checking on) and stopped when the test process exits.
+actor Moto {
+    struct Info: Sendable {
+        let endpoint: String
+        let accessKeyId: String
+        let secretAccessKey: String
+        let region: String
+    }
+
+    static let shared = Moto()
+    private var started: Task<Info, any Error>?
+
+    func info() async throws -> Info {
+        if let started { return try await started.value }
+        let task = Task { () throws -> Info in
+            let env = ProcessEnvironment.current
+            if let endpoint = env["MOTO_ENDPOINT"], let id = env["MOTO_ACCESS_KEY_ID"],
+                let secret = env["MOTO_SECRET_ACCESS_KEY"]
+            {
+                return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: env["MOTO_REGION"] ?? "us-east-1")
+            }
+            let scripts = TestFiles.repositoryRoot + "/scripts"
+            let process = try ChildProcess(shell: "cd '\(scripts)' && exec python3 -m devstack.moto --exit-with-parent")
+            let a = process.announcement
+            guard let endpoint = a["endpoint"]?.stringValue, let id = a["access_key_id"]?.stringValue,
+                let secret = a["secret_access_key"]?.stringValue, let region = a["region"]?.stringValue
+            else { throw ChildProcessError(message: "unexpected moto announcement \(a.serialized)") }
+            return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: region)
+        }
+        started = task
+        return try await task.value
+    }
+}
+
+enum ProcessEnvironment {
+    /// The test process's environment (read at the edge, as the Lambdas do).
+    static var current: [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return out
+    }
+}
