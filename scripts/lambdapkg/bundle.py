@@ -1,6 +1,6 @@
 """Turn one release binary into a Lambda zip whose `bootstrap` runs on provided.al2023 with nothing installed.
 
-    cd scripts && python3 -m packaging.bundle --binary ../.build/release/reader --name reader --out ../dist
+    cd scripts && python3 -m lambdapkg.bundle --binary ../.build/release/reader --name reader --out ../dist
 
 Layout of the zip (unpacked by Lambda at /var/task):
 

@@ -75,6 +75,15 @@ def command(root: Path, argv: list[str]) -> list[str]:
     return [unshare, "--mount", f"--mount-proc={root / 'proc'}", chroot, str(root), *argv]
 
 
+def run_without_proc(root: Path, argv: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs argv chrooted by this process itself (no /proc, no host tool in between), so that loader variables
+    such as LD_TRACE_LOADED_OBJECTS reach only the program in the root. Call it with no other threads running."""
+    def enter() -> None:
+        os.chroot(root)
+        os.chdir("/")
+    return subprocess.run(argv, env=env, preexec_fn=enter, capture_output=True, text=True, timeout=timeout)
+
+
 def lambda_environment(runtime_api: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment Lambda gives a provided.al2023 function (the parts a runtime can observe)."""
     env = {
