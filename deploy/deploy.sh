@@ -102,6 +102,12 @@ for f in reader worker; do
   fi
 done
 progress "account $ACCOUNT, packages in $PACKAGE_DIR"
+# Check the settings before creating anything (the real environments are written at steps 7 and 8).
+for f in reader worker; do
+  docs env "$f" "$ENV_FILE" "$WORK/check-env.json" SQS_QUEUE_URL=- DYNAMODB_TABLE_NAME=- >/dev/null \
+    || fail "the env file $ENV_FILE: $(cat "$WORK/docs-err")"
+done
+rm -f "$WORK/check-env.json"
 
 # ----------------------------------------------------------------------------------------------- 2-3. queues
 ensure_queue() {  # name attributes-json → sets QUEUE_URL_OUT
