@@ -13,6 +13,8 @@ Variants timed (runtime-probe, the minimal bootstrap over LambdaRuntime, so the 
   packaged-full    the same with libcurl's whole closure bundled (scripts/package --no-stubs)
   loader-exec      the bundled loader run explicitly with --library-path (what a shell-wrapper bootstrap
                    execs, without the shell's own start-up)
+Every variant is started as `unshare --mount --mount-proc chroot ROOT ...` (the plain one with ROOT /), so all
+pay the same extra execs.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from devstack.runtime_api import Bootstrap, RuntimeAPI, spawn_bootstrap  # noqa: E402
+from devstack.runtime_api import RuntimeAPI, spawn_bootstrap  # noqa: E402
 from lambdapkg import chroot  # noqa: E402
 
 PROBE = "runtime-probe"
@@ -48,30 +50,20 @@ def _bin_dir() -> pathlib.Path:
     return pathlib.Path(out)
 
 
-def _chrooted(root: pathlib.Path):
-    def enter() -> None:
-        os.chroot(root)
-        os.chdir("/")
-    return enter
-
-
-def time_to_first_next(argv: list[str], env: dict, root: pathlib.Path | None) -> tuple[float, float]:
-    """(ms from spawn to the first GET /next, ms for the first invocation's round trip)."""
+def time_to_first_next(argv: list[str], env: dict, root: pathlib.Path) -> tuple[float, float]:
+    """(ms from spawn to the first GET /next, ms for the first invocation's round trip), run chrooted in root with
+    /proc mounted (libdispatch's worker monitor reads /proc/<tid>/stat and traps without it). The plain binary
+    runs with root / the same way, so that every variant pays the same unshare + chroot execs."""
     with RuntimeAPI(function_timeout_s=30) as api:
-        env = {**env, "AWS_LAMBDA_RUNTIME_API": api.address}
-        if root is None:
-            boot = spawn_bootstrap(argv, env=env, inherit_env=False)
-        else:  # chroot in the child itself: no host tool (unshare, chroot) in the measured path
-            started = time.monotonic_ns()
-            popen = subprocess.Popen(argv, env=env, preexec_fn=_chrooted(root), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            boot = Bootstrap(popen, started)
+        boot = spawn_bootstrap(chroot.command(root, argv), env={**env, "AWS_LAMBDA_RUNTIME_API": api.address},
+                               inherit_env=False)
         try:
             sent = time.monotonic_ns()
             result = api.invoke(b"{}", timeout=30)
             done = time.monotonic_ns()
             if result.kind != "response":
-                raise RuntimeError(f"{argv[0]}: {result.kind} {result.body[:200]!r} {boot.stderr[-500:]}")
+                raise RuntimeError(f"{root} {argv}: {result.kind} {result.body[:200]!r} rc={boot.returncode} "
+                                   f"{boot.stderr[-500:]}")
             first_next = api.next_arrivals_ns[0]
             return (first_next - boot.started_ns) / 1e6, (done - max(sent, first_next)) / 1e6
         finally:
@@ -107,7 +99,7 @@ def rows(runs: int = 15, package_dir: pathlib.Path | None = None) -> list[dict]:
         loader = next((roots["packaged"] / "var/task/lib").glob("ld-linux-*")).name
         lambda_env = chroot.lambda_environment("")
         variants = {
-            "plain": ([str(plain)], {"PATH": os.environ.get("PATH", "")}, None),
+            "plain": ([str(plain)], {"PATH": os.environ.get("PATH", "")}, pathlib.Path("/")),
             "packaged": (["/var/task/bootstrap"], lambda_env, roots["packaged"]),
             "packaged-full": (["/var/task/bootstrap"], lambda_env, roots["packaged-full"]),
             "loader-exec": ([f"/var/task/lib/{loader}", "--library-path", "/var/task/lib", "/var/task/plain"],

@@ -1,8 +1,9 @@
 """An otherwise empty root holding one unpacked package at /var/task, to run `bootstrap` as Lambda would.
 
 The root has only what a Lambda sandbox gives any runtime and the package cannot carry: /var/task (the zip),
-an empty /tmp, /dev/null and /dev/urandom, and /proc (a private mount, gone when the process exits; Swift reads
-CommandLine.arguments from /proc/self/cmdline). Nothing from the host's /lib. Optionally, decoy libraries in /lib64
+an empty /tmp, /dev/null and /dev/urandom, and /proc (a private mount, gone when the process exits; Lambda has one, Swift reads
+CommandLine.arguments from /proc/self/cmdline, and libdispatch's worker-pool monitor reads /proc/<tid>/stat and
+traps with SIGILL when it is missing). Nothing from the host's /lib. Optionally, decoy libraries in /lib64
 and /usr/lib64 with the names of bundled ones: Lambda puts those directories first in LD_LIBRARY_PATH, so if
 the loader ever looked there instead of /var/task/lib, the decoy (not an ELF file) would make it fail.
 """
