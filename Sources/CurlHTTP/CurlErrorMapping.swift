@@ -4,9 +4,9 @@ import CCurl
 extension HTTPClientError {
     init(curl code: CURLcode, easy: EasyHandle, url: String) {
         let host = URLParts.hostPort(of: url)
-        var detail = String(cString: curl_easy_strerror(code))
+        // curl's error buffer is the more specific text ("Failed to connect to h port 1 after 0 ms: …").
         let extra = easy.errorText
-        if !extra.isEmpty, extra != detail { detail += ": " + URLParts.scrub(extra, url: url) }
+        let detail = extra.isEmpty ? String(cString: curl_easy_strerror(code)) : URLParts.scrub(extra, url: url)
         if easy.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
             self.init(.responseTooLarge, host: host, detail: "response exceeds \(easy.maxResponseBytes) bytes")
             return

@@ -13,6 +13,13 @@ public enum Redact {
         out.reserveCapacity(b.count)
         var i = 0
         while i < b.count {
+            let c = b[i]
+            // Only these bytes can start something to mask; everything else is copied straight through.
+            guard c == 0x2D || c == 0x65 || c == 0x41 || c == 0x42 || c == 0x62 || c == 0x3D || c == 0x3A else {
+                out.append(c)
+                i += 1
+                continue
+            }
             if let end = pemBlockEnd(b, i) {
                 out += Array("-----BEGIN PRIVATE KEY-----\(mask)-----END PRIVATE KEY-----".utf8)
                 i = end
@@ -140,10 +147,9 @@ public enum Redact {
     }
 
     private static func bearerValueStart(_ b: [UInt8], _ i: Int) -> Int? {
-        guard i + 7 <= b.count, i == 0 || !isKeyChar(b[i - 1]) else { return nil }
-        let word = String(decoding: b[i..<(i + 6)], as: UTF8.self).lowercased()
-        guard word == "bearer", b[i + 6] == 0x20 else { return nil }
-        return i + 7
+        guard i + 7 <= b.count, b[i] | 0x20 == 0x62, i == 0 || !isKeyChar(b[i - 1]) else { return nil }
+        for (k, letter) in "earer".utf8.enumerated() where b[i + 1 + k] | 0x20 != letter { return nil }
+        return b[i + 6] == 0x20 ? i + 7 : nil
     }
 
     // MARK: - Bytes

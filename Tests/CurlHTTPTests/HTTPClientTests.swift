@@ -71,7 +71,7 @@ struct HTTPClientTests {
     }
 
     @Test func requestsInFlightTogetherFinishInAboutOneDelay() async throws {
-        let delay = 400
+        let delay = 500
         let server = try TestHTTPServer { r in .full(body: Array(r.path.utf8), delayMs: delay) }
         let client = HTTPClient()
         let n = 8
@@ -85,7 +85,8 @@ struct HTTPClientTests {
         let ms = elapsedMs(since: start)
         #expect(Set(bodies) == Set((0..<n).map { "/\($0)" }))
         #expect(ms >= Double(delay))
-        #expect(ms < Double(delay) * 2.5, "\(n) parallel requests took \(ms) ms; serial would be \(n * delay) ms")
+        // Serial would be n × delay; allow slack for a loaded machine.
+        #expect(ms < Double(delay) * 3, "\(n) parallel requests took \(ms) ms; serial would be \(n * delay) ms")
     }
 
     @Test func refusedConnectionIsCouldNotConnect() async throws {
@@ -161,15 +162,23 @@ struct HTTPClientTests {
     }
 
     @Test func largeBodiesArriveWhole() async throws {
+        // 20 MiB of 4 KiB blocks, each stamped with its index, so a lost or reordered block shows.
         let size = 20 << 20
-        var pattern = [UInt8](repeating: 0, count: size)
-        for i in 0..<size { pattern[i] = UInt8(truncatingIfNeeded: i &* 31 &+ i >> 12) }
+        var pattern: [UInt8] = []
+        pattern.reserveCapacity(size)
+        var block = [UInt8](repeating: 0x2E, count: 4096)
+        for i in 0..<(size / 4096) {
+            block[0] = UInt8(truncatingIfNeeded: i)
+            block[1] = UInt8(truncatingIfNeeded: i >> 8)
+            pattern += block
+        }
         let body = pattern
         let server = try TestHTTPServer { _ in .full(body: body) }
         let client = HTTPClient()
         let r = try await client.send(HTTPRequest(url: server.url("/big"), maxResponseBytes: size))
         #expect(r.body.count == size)
-        #expect(r.body == body)
+        let same = r.body.withUnsafeBytes { a in body.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, size) == 0 } }
+        #expect(same)
     }
 
     @Test func responsesOverTheCapFailAsTooLarge() async throws {

@@ -2,8 +2,9 @@
 
 Python:  ``m = start_moto(); ...; m.stop()``  (or ``with start_moto() as m:``)
 CLI:     ``cd scripts && python3 -m devstack.moto [--region R] [--port P] [--no-auth] [--exit-with-parent]``
-         prints one JSON line ``{"endpoint", "access_key_id", "secret_access_key", "region", "pid"}`` and runs
-         until killed (SIGTERM/SIGINT stop moto too).
+         prints one JSON line ``{"endpoint", "access_key_id", "secret_access_key", "region", "pid", "session",
+         "log"}`` and runs until killed (SIGTERM/SIGINT stop moto too). ``session`` holds temporary credentials
+         (``access_key_id``, ``secret_access_key``, ``session_token``) of an allow-all role.
 
 How auth is switched on (moto only checks signatures when asked): moto starts with checking off, an IAM user
 with an access key and an allow-everything inline policy is created, then ``POST /moto-api/reset-auth`` with
@@ -36,6 +37,8 @@ class Moto:
     region: str
     process: subprocess.Popen = field(repr=False)
     log_path: str = ""
+    # Temporary credentials (an assumed role: ASIA… key + session token), like Lambda's; moto checks the token.
+    session: dict = field(default_factory=dict, repr=False)
 
     @property
     def pid(self) -> int:
@@ -81,7 +84,9 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """In the child: receive SIGTERM when the process that started moto dies (Linux), so none is left behind."""
+    """In the child: receive SIGTERM when the process that started moto dies (Linux), so none is left behind.
+    Also clear any inherited signal mask (a starter's threads may block SIGTERM), so stop() works."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
@@ -137,6 +142,7 @@ def start_moto(region: str = "us-east-1", auth: bool = True, port: int | None = 
                 raise
     try:
         key_id, secret = _make_user(endpoint, region, user)
+        session = _assume_role(endpoint, region, key_id, secret)
         if auth:
             req = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"0", method="POST",
                                          headers={"Content-Type": "text/plain"})
@@ -146,7 +152,7 @@ def start_moto(region: str = "us-east-1", auth: bool = True, port: int | None = 
         process.kill()
         process.wait()
         raise
-    return Moto(endpoint, key_id, secret, region, process, log.name)
+    return Moto(endpoint, key_id, secret, region, process, log.name, session)
 
 
 def _make_user(endpoint: str, region: str, user: str) -> tuple[str, str]:
@@ -161,6 +167,24 @@ def _make_user(endpoint: str, region: str, user: str) -> tuple[str, str]:
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
+def _assume_role(endpoint: str, region: str, key_id: str, secret: str) -> dict:
+    """Temporary credentials for an allow-all role. Made before checking is switched on: moto 5 refuses the
+    user's AssumeRole under enforcement even with an allow-all policy."""
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name=region,
+                       aws_access_key_id=key_id, aws_secret_access_key=secret)
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]})
+    arn = iam.create_role(RoleName="app-role", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    iam.put_role_policy(RoleName="app-role", PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=region,
+                       aws_access_key_id=key_id, aws_secret_access_key=secret)
+    c = sts.assume_role(RoleArn=arn, RoleSessionName="devstack")["Credentials"]
+    return {"access_key_id": c["AccessKeyId"], "secret_access_key": c["SecretAccessKey"],
+            "session_token": c["SessionToken"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m devstack.moto", description=__doc__.split("\n\n")[0])
     ap.add_argument("--region", default="us-east-1")
@@ -170,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="stop when the process that started this one exits (for test harnesses)")
     args = ap.parse_args(argv)
 
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     parent = os.getppid()
     moto = start_moto(region=args.region, auth=not args.no_auth, port=args.port)
     stopping = False
@@ -182,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     print(json.dumps({"endpoint": moto.endpoint, "access_key_id": moto.access_key_id,
                       "secret_access_key": moto.secret_access_key, "region": moto.region, "pid": moto.pid,
-                      "log": moto.log_path}), flush=True)
+                      "session": moto.session, "log": moto.log_path}), flush=True)
     try:
         while not stopping and moto.process.poll() is None:
             if args.exit_with_parent and os.getppid() != parent:

@@ -3,6 +3,8 @@ import Glibc
 #endif
 import Base
 
+@testable import AWS
+
 /// A helper process (moto, a scripted HTTP server) started by a test. It announces itself with one JSON line on
 /// stdout; the helpers are started with `--exit-with-parent`-style supervision so none outlives the test run.
 final class ChildProcess: @unchecked Sendable {
@@ -18,10 +20,21 @@ final class ChildProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addclose(&actions, fds[0])
+        // Test threads block most signals and a spawned child inherits that mask: reset it, or SIGTERM never lands.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
         defer { for a in argv { free(a) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, "/bin/sh", &actions, nil, argv, environ)
+        let rc = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ)
         close(fds[1])
         guard rc == 0 else {
             close(fds[0])
@@ -59,7 +72,8 @@ struct ChildProcessError: Error, CustomStringConvertible {
 }
 
 /// The moto server the integration tests share: from `MOTO_ENDPOINT`/`MOTO_ACCESS_KEY_ID`/
-/// `MOTO_SECRET_ACCESS_KEY`/`MOTO_REGION` when a harness started one, otherwise started here once
+/// `MOTO_SECRET_ACCESS_KEY`/`MOTO_REGION` (and `MOTO_SESSION_ACCESS_KEY_ID`/`MOTO_SESSION_SECRET_ACCESS_KEY`/
+/// `MOTO_SESSION_TOKEN` for the role credentials) when a harness started one, otherwise started here once
 /// (`scripts/devstack/moto.py`, SigV4 checking on) and stopped when the test process exits.
 actor Moto {
     struct Info: Sendable {
@@ -67,6 +81,8 @@ actor Moto {
         let accessKeyId: String
         let secretAccessKey: String
         let region: String
+        /// An assumed role's temporary credentials (key, secret, token), when moto was started here.
+        let session: AWSCredentials?
     }
 
     static let shared = Moto()
@@ -79,7 +95,15 @@ actor Moto {
             if let endpoint = env["MOTO_ENDPOINT"], let id = env["MOTO_ACCESS_KEY_ID"],
                 let secret = env["MOTO_SECRET_ACCESS_KEY"]
             {
-                return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: env["MOTO_REGION"] ?? "us-east-1")
+                var session: AWSCredentials?
+                if let sid = env["MOTO_SESSION_ACCESS_KEY_ID"], let ssecret = env["MOTO_SESSION_SECRET_ACCESS_KEY"],
+                    let token = env["MOTO_SESSION_TOKEN"]
+                {
+                    session = AWSCredentials(accessKeyId: sid, secretAccessKey: ssecret, sessionToken: token)
+                }
+                return Info(
+                    endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: env["MOTO_REGION"] ?? "us-east-1",
+                    session: session)
             }
             let scripts = TestFiles.repositoryRoot + "/scripts"
             let process = try ChildProcess(shell: "cd '\(scripts)' && exec python3 -m devstack.moto --exit-with-parent")
@@ -87,7 +111,13 @@ actor Moto {
             guard let endpoint = a["endpoint"]?.stringValue, let id = a["access_key_id"]?.stringValue,
                 let secret = a["secret_access_key"]?.stringValue, let region = a["region"]?.stringValue
             else { throw ChildProcessError(message: "unexpected moto announcement \(a.serialized)") }
-            return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: region)
+            var session: AWSCredentials?
+            if let s = a["session"], let sid = s["access_key_id"]?.stringValue,
+                let ssecret = s["secret_access_key"]?.stringValue, let token = s["session_token"]?.stringValue
+            {
+                session = AWSCredentials(accessKeyId: sid, secretAccessKey: ssecret, sessionToken: token)
+            }
+            return Info(endpoint: endpoint, accessKeyId: id, secretAccessKey: secret, region: region, session: session)
         }
         started = task
         return try await task.value

@@ -1,1 +1,0 @@
-// `Google`: see README.md § Layout. Implemented by its issue.

@@ -1,1 +1,0 @@
-// `ReaderCore`: see README.md § Layout. Implemented by its issue.

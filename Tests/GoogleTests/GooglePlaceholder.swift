@@ -1,4 +1,0 @@
-import Testing
-
-// Replaced by the real tests of `Google` when its issue lands.
-@Test func GoogleModuleBuilds() { #expect(Bool(true)) }
