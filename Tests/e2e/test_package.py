@@ -14,9 +14,13 @@ import zipfile
 
 import pytest
 
+from devstack.moto import start_moto
 from devstack.runtime_api import RuntimeAPI, spawn_bootstrap
 from lambdapkg import chroot, elf
 from package_fixtures import PRODUCTS, packages  # noqa: F401 (fixture)
+from reader_fixtures import (SheetsStandIn, as_reported, days_since_fixture, drain, new_queue, reader_env,
+                             scheduled_event, shifted)
+from sheet_fixtures import expected_messages, expected_summary, load, raw
 
 ZIP_LIMIT = 10 * 1000 * 1000
 NO_CHROOT = chroot.chroot_unavailable_reason()
@@ -156,3 +160,30 @@ def test_packaged_runtime_reports_init_errors_from_an_empty_root(packages, lambd
             assert boot.wait(timeout=30) != 0
         finally:
             boot.stop()
+
+
+@needs_chroot
+def test_packaged_reader_reads_a_sheet_and_enqueues_from_an_empty_root(packages, lambda_root):
+    """The real reader from its zip: RS256 JWT (libcrypto), Sheets and SQS calls (libcurl) over loopback to the
+    Google stand-in and moto, all from inside the root."""
+    root = lambda_root(packages["reader"])
+    google = SheetsStandIn().start()
+    try:
+        with start_moto() as moto, RuntimeAPI(function_name="reader", function_timeout_s=60) as api:
+            sqs = moto.boto3_client("sqs")
+            queue_url = new_queue(sqs)
+            _, expected = load("example-sheet")
+            text, expected = shifted(raw("example-sheet").decode(), as_reported(expected), days_since_fixture())
+            google.serve_raw("packaged", text)
+            key_file = google.create_service_account(account="packaged-reader")
+            env = chroot.lambda_environment(api.address, reader_env(google, moto, key_file, "packaged", queue_url))
+            boot = spawn_bootstrap(chroot.command(root, ["/var/task/bootstrap"]), env=env, inherit_env=False)
+            try:
+                result = api.invoke(scheduled_event("evt-packaged", expected["now"]), timeout=60)
+                assert result.kind == "response", (result.body, boot.stdout[-2000:], boot.stderr[-2000:])
+                assert result.json == expected_summary(expected, "evt-packaged")
+                assert drain(sqs, queue_url) == expected_messages(expected, "evt-packaged", "packaged")
+            finally:
+                boot.stop()
+    finally:
+        google.stop()
