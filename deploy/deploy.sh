@@ -219,18 +219,20 @@ ensure_role "$WORKER_ROLE" "$(docs policy worker "$QUEUE_ARN" "$TABLE_ARN" "$WOR
 
 # ----------------------------------------------------------------------------------------------- 7-8. functions
 ensure_function() {  # name zip role-arn env-json-file
-  local name="$1" zip="$2" role="$3" envfile="$4" current desired changes code_changed=0 sha
-  desired=$(docs function-config provided.al2023 bootstrap "$role" "$MEMORY" "$TIMEOUT" "$ARCH" "@$envfile")
-  if current=$(aws_read lambda get-function-configuration --function-name "$name"); then
+  # Documents holding the environment go through files in the private $WORK, never through argv.
+  local name="$1" zip="$2" role="$3" envfile="$4" changes code_changed=0 sha
+  local current="$WORK/function-current.json" desired="$WORK/function-desired.json"
+  docs function-config provided.al2023 bootstrap "$role" "$MEMORY" "$TIMEOUT" "$ARCH" "@$envfile" > "$desired"
+  if aws_read lambda get-function-configuration --function-name "$name" > "$current"; then
     sha=""; [ -f "$zip" ] && sha=$(docs sha256 "$zip")
     if [ -z "$sha" ]; then progress "$name code: would be built and compared"
-    elif [ "$sha" != "$(docs get "$current" CodeSha256)" ] || [ -n "$(docs changed "$current" "$desired" Architectures)" ]; then
+    elif [ "$sha" != "$(docs get "@$current" CodeSha256)" ] || [ -n "$(docs changed "@$current" "@$desired" Architectures)" ]; then
       code_changed=1
       write "upload new code to $name" lambda update-function-code --function-name "$name" \
         --zip-file "fileb://$zip" --architectures "$ARCH" >/dev/null || fail "cannot update the code of $name"
       wait_function "$name"
     fi
-    changes=$(docs changed "$current" "$desired" Runtime Handler Role MemorySize Timeout Environment.Variables)
+    changes=$(docs changed "@$current" "@$desired" Runtime Handler Role MemorySize Timeout Environment.Variables)
     if [ -n "$changes" ]; then
       write "update the configuration of $name ($changes)" lambda update-function-configuration \
         --function-name "$name" --runtime provided.al2023 --handler bootstrap --role "$role" \
@@ -256,7 +258,7 @@ function_env() {  # function env-file out-file extra-assignments... (prints name
   local names
   names=$(docs env "$@") || fail "the env file $ENV_FILE: $(cat "$WORK/docs-err")"
   progress "$1 environment: $names"
-  sed 's/^note: /note: /' "$WORK/docs-err" | while IFS= read -r line; do progress "$line"; done
+  while IFS= read -r line; do progress "$line"; done < "$WORK/docs-err"
 }
 step "reader function"
 function_env reader "$ENV_FILE" "$WORK/reader-env.json" "SQS_QUEUE_URL=$QUEUE_URL" "SSL_CERT_FILE=/var/task/ca-bundle.crt"
