@@ -8,7 +8,10 @@ import Glibc
 /// One request on its way through the engine: its easy handle, and the continuation of the task that
 /// waits for it (resumed exactly once, on the engine thread).
 final class Transfer: @unchecked Sendable {
-    let easy: EasyHandle
+    /// Engine thread only once submitted; set to nil there when the transfer ends, so that
+    /// `curl_easy_cleanup` runs on the engine thread and never races `curl_multi_perform` over the share
+    /// handle (which has no lock callbacks because only that thread uses it).
+    var easy: EasyHandle?
     let url: String
     /// Guarded by the engine's lock until the transfer is handed to the engine thread.
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
@@ -113,18 +116,19 @@ final class CurlEngine: @unchecked Sendable {
                 return
             }
             for t in incoming {
+                guard let easy = t.easy else { continue }
                 if lock.withLock({ t.cancelled }) {
-                    t.finish(.failure(CancellationError()))
+                    detach(t, with: .failure(CancellationError()))
                     continue
                 }
                 do {
-                    try multi.add(t.easy)
-                    active[ObjectIdentifier(t.easy)] = t
+                    try multi.add(easy)
+                    active[ObjectIdentifier(easy)] = t
                 } catch {
-                    t.finish(.failure(HTTPClientError(setup: error, url: t.url)))
+                    detach(t, with: .failure(HTTPClientError(setup: error, url: t.url)))
                 }
             }
-            for t in cancels where active[ObjectIdentifier(t.easy)] != nil {
+            for t in cancels where t.easy.map({ active[ObjectIdentifier($0)] != nil }) ?? false {
                 detach(t, with: .failure(CancellationError()))
             }
             do {
@@ -145,16 +149,22 @@ final class CurlEngine: @unchecked Sendable {
         }
     }
 
+    /// Ends a transfer on the engine thread: out of the multi handle, easy handle released here, task resumed.
     private func detach(_ t: Transfer, with result: Result<HTTPResponse, any Error>) {
-        if active.removeValue(forKey: ObjectIdentifier(t.easy)) != nil { multi.remove(t.easy) }
+        if let easy = t.easy {
+            if active.removeValue(forKey: ObjectIdentifier(easy)) != nil { multi.remove(easy) }
+            t.easy = nil
+        }
         t.finish(result)
     }
 
     private static func result(of t: Transfer, code: CURLcode) -> Result<HTTPResponse, any Error> {
-        guard code == CURLE_OK, !t.easy.exceededLimit else {
-            return .failure(HTTPClientError(curl: code, easy: t.easy, url: t.url))
+        guard let easy = t.easy else {
+            return .failure(HTTPClientError(.transport, host: URLParts.hostPort(of: t.url), detail: "transfer lost"))
         }
-        let easy = t.easy
+        guard code == CURLE_OK, !easy.exceededLimit else {
+            return .failure(HTTPClientError(curl: code, easy: easy, url: t.url))
+        }
         let body = easy.responseBody
         easy.responseBody = []
         return .success(HTTPResponse(status: easy.responseStatus, headers: easy.responseHeaders, body: body))

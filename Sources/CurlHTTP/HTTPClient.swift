@@ -31,14 +31,8 @@ public final class HTTPClient: HTTPTransport, @unchecked Sendable {
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let engine else { throw setupError! }
-        let easy: EasyHandle
-        do {
-            easy = try EasyHandle()
-        } catch {
-            throw HTTPClientError(setup: error, url: request.url)
-        }
-        try easy.configure(request, configuration)
-        let transfer = Transfer(easy: easy, url: request.url)
+        // Only the transfer holds the easy handle from here on (see `Transfer.easy`).
+        let transfer = try makeTransfer(request)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<HTTPResponse, any Error>) in
                 transfer.continuation = c
@@ -47,5 +41,17 @@ public final class HTTPClient: HTTPTransport, @unchecked Sendable {
         } onCancel: {
             engine.cancel(transfer)
         }
+    }
+
+    /// A configured easy handle, wrapped so that no other reference to it outlives this call.
+    private func makeTransfer(_ request: HTTPRequest) throws(HTTPClientError) -> Transfer {
+        let easy: EasyHandle
+        do {
+            easy = try EasyHandle()
+        } catch {
+            throw HTTPClientError(setup: error, url: request.url)
+        }
+        try easy.configure(request, configuration)
+        return Transfer(easy: easy, url: request.url)
     }
 }

@@ -24,12 +24,14 @@ public struct LambdaSetup: Sendable {
 /// - With `AWS_LAMBDA_RUNTIME_API` set, serves invocations; logs go to stdout.
 /// - Otherwise prints usage and exits 2.
 ///
-/// `makeHandler` runs before the first `/next`: keep it to reading configuration (a thrown
-/// `ConfigurationError` becomes `/init/error` naming the variable, then exit 1). Anything that can wait
-/// (connections, tokens) belongs in the first invocation.
+/// `makeHandler` runs before the first `/next`, synchronously on the main thread: keep it to reading
+/// configuration (a thrown `ConfigurationError` becomes `/init/error` naming the variable, then exit 1).
+/// Anything that can wait (connections, tokens) belongs in the first invocation. `run` and the setup stay on
+/// the main actor so that start-up does not hop threads before the first `/next` is sent.
 public enum LambdaMain {
-    public typealias MakeHandler = @Sendable (LambdaSetup) async throws -> any LambdaHandler
+    public typealias MakeHandler = @Sendable (LambdaSetup) throws -> any LambdaHandler
 
+    @MainActor
     public static func run(name: String, makeHandler: MakeHandler) async -> Never {
         // A closed log pipe must surface as EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
@@ -72,6 +74,7 @@ public enum LambdaMain {
         """
     }
 
+    @MainActor
     static func main(name: String, arguments: [String], environment: Environment, makeHandler: MakeHandler) async -> Int32 {
         switch mode(arguments: arguments, environment: environment) {
         case .help:
@@ -91,13 +94,14 @@ public enum LambdaMain {
 
     // MARK: - Under Lambda
 
+    @MainActor
     static func runLambda(name: String, endpoint: String, environment: Environment, makeHandler: MakeHandler) async -> Int32 {
         let logger = makeLogger(environment, output: FileDescriptorOutput.standardOutput)
         let api = RuntimeAPIClient(endpoint: endpoint, transport: HTTPClient(configuration: .runtimeAPI))
         let setup = LambdaSetup(functionName: name, environment: environment, logger: logger, isLocal: false)
         let handler: any LambdaHandler
         do {
-            handler = try await makeHandler(setup)
+            handler = try makeHandler(setup)
         } catch {
             let report = ErrorReport(error, category: .runtime)
             logger.error("initialisation failed", ["errorType": .string(report.errorType), "error": .string(report.errorMessage)])
@@ -117,6 +121,7 @@ public enum LambdaMain {
 
     // MARK: - Local (--event)
 
+    @MainActor
     static func runLocal(name: String, eventPath: String, environment: Environment, makeHandler: MakeHandler) async -> Int32 {
         let logger = makeLogger(environment, output: FileDescriptorOutput.standardError)
         let stdout = FileDescriptorOutput.standardOutput
@@ -133,7 +138,7 @@ public enum LambdaMain {
         let setup = LambdaSetup(functionName: name, environment: environment, logger: logger, isLocal: true)
         let handler: any LambdaHandler
         do {
-            handler = try await makeHandler(setup)
+            handler = try makeHandler(setup)
         } catch {
             logger.error("initialisation failed", ["error": .string(String(describing: error))])
             return fail(ErrorReport(error, category: .runtime))

@@ -70,23 +70,20 @@ struct HTTPClientTests {
         #expect(server.acceptedConnections == 1)
     }
 
-    @Test func requestsInFlightTogetherFinishInAboutOneDelay() async throws {
-        let delay = 500
-        let server = try TestHTTPServer { r in .full(body: Array(r.path.utf8), delayMs: delay) }
-        let client = HTTPClient()
+    @Test func requestsAreInFlightTogether() async throws {
+        // The server holds every request until all n have arrived; a client that sent them one at a time
+        // would leave the first one waiting until the barrier gives up.
         let n = 8
-        let start = monotonicNanos()
+        let barrier = Barrier(count: n)
+        let server = try TestHTTPServer { _ in .full(body: Array((barrier.arriveAndWait(timeoutMs: 5_000) ? "together" : "alone").utf8)) }
+        let client = HTTPClient()
         let bodies = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<n { group.addTask { try await client.send(HTTPRequest(url: server.url("/\(i)"))).bodyText } }
             var out: [String] = []
             for try await b in group { out.append(b) }
             return out
         }
-        let ms = elapsedMs(since: start)
-        #expect(Set(bodies) == Set((0..<n).map { "/\($0)" }))
-        #expect(ms >= Double(delay))
-        // Serial would be n × delay; allow slack for a loaded machine.
-        #expect(ms < Double(delay) * 3, "\(n) parallel requests took \(ms) ms; serial would be \(n * delay) ms")
+        #expect(bodies == Array(repeating: "together", count: n))
     }
 
     @Test func refusedConnectionIsCouldNotConnect() async throws {
@@ -121,23 +118,25 @@ struct HTTPClientTests {
         let client = HTTPClient()
         let start = monotonicNanos()
         let error = await #expect(throws: HTTPClientError.self) {
-            _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", connectTimeoutMs: 300, timeoutMs: 5_000))
+            _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", connectTimeoutMs: 300, timeoutMs: 60_000))
         }
-        let ms = elapsedMs(since: start)
+        // Only the connect timeout can end it this early (the total timeout is a minute); no upper bound on
+        // the elapsed time, which also counts waiting for a free thread when the whole suite runs.
         #expect(error?.kind == .timedOut)
-        #expect(ms >= 250 && ms < 2_000, "took \(ms) ms")
+        #expect(error?.detail.contains("Operation timed out") == false, "\(error.map { "\($0)" } ?? "")")
+        #expect(elapsedMs(since: start) >= 250)
     }
 
     @Test func totalTimeoutFiresOnAStalledServer() async throws {
-        let server = try TestHTTPServer { _ in .stall(ms: 3_000) }
+        // The server would close after 10 s (a transport error); `.timedOut` means the 300 ms limit fired first.
+        let server = try TestHTTPServer { _ in .stall(ms: 10_000) }
         let client = HTTPClient()
         let start = monotonicNanos()
         let error = await #expect(throws: HTTPClientError.self) {
             _ = try await client.send(HTTPRequest(url: server.url("/slow?token=SECRET"), timeoutMs: 300))
         }
-        let ms = elapsedMs(since: start)
         #expect(error?.kind == .timedOut)
-        #expect(ms >= 250 && ms < 2_000, "took \(ms) ms")
+        #expect(elapsedMs(since: start) >= 250)
         #expect(!(error?.description.contains("SECRET") ?? true))
     }
 
@@ -245,31 +244,28 @@ struct HTTPClientTests {
     }
 
     @Test func cancellingTheTaskAbandonsTheRequestPromptly() async throws {
-        let server = try TestHTTPServer { _ in .stall(ms: 5_000) }
+        // Uncancelled, the request would end after 10 s with a transport error when the server closes.
+        let server = try TestHTTPServer { _ in .stall(ms: 10_000) }
         let client = HTTPClient()
-        let start = monotonicNanos()
         let task = Task { try await client.send(HTTPRequest(url: server.url("/hang"), timeoutMs: 0)) }
         // The cancel may land before or after the transfer reaches the engine; both paths must end it.
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(elapsedMs(since: start) < 2_000)
     }
 
     @Test func cancellingAnInFlightRequestEndsItPromptly() async throws {
         let (arrived, signal) = AsyncStream.makeStream(of: Void.self)
         let server = try TestHTTPServer { _ in
             signal.yield()
-            return .stall(ms: 5_000)
+            return .stall(ms: 10_000)  // uncancelled: a transport error after 10 s
         }
         let client = HTTPClient()
         let task = Task { try await client.send(HTTPRequest(url: server.url("/hang"), timeoutMs: 0)) }
         for await _ in arrived { break }  // the server holds the request: it is on the wire
-        let start = monotonicNanos()
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(elapsedMs(since: start) < 1_000)
     }
 
     @Test func configurationReadsCABundleAndProxyFromTheEnvironment() {

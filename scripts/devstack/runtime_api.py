@@ -350,6 +350,11 @@ class _Server(http.server.ThreadingHTTPServer):
         self.api.connections_accepted += 1
         super().process_request(request, client_address)
 
+    def handle_error(self, request, client_address):
+        # A runtime that is killed or exits mid-connection is normal here, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
     def shutdown_request(self, request):
         self.api._connections.discard(request)
         super().shutdown_request(request)
@@ -561,8 +566,8 @@ class _Session:
         ).start()
         env = {"AWS_LAMBDA_FUNCTION_NAME": self.args.function_name, "AWS_LAMBDA_FUNCTION_TIMEOUT": str(int(self.args.timeout))}
         full_env = dict(os.environ, **env, AWS_LAMBDA_RUNTIME_API=self.api.address)
-        # The function's own output goes straight to this terminal.
-        popen = subprocess.Popen(self.args.command, env=full_env, stdin=subprocess.DEVNULL)
+        # The function's log lines go to our stderr, so stdout carries only invoke results.
+        popen = subprocess.Popen(self.args.command, env=full_env, stdin=subprocess.DEVNULL, stdout=sys.stderr)
         self.proc = _Inherited(popen)
 
     def invoke(self, event: bytes, trace_id=None, client_context=None) -> InvokeResult:
@@ -618,11 +623,14 @@ def main(argv: Optional[list] = None) -> int:
 
     session = _Session(args)
     try:
+        with session.lock:
+            session._ensure()
         exit_code = 0
         for path in args.invoke:
             event = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
             result = session.invoke(event)
-            sys.stdout.write(result.body.decode(errors="replace") + "\n")
+            text = result.body.decode(errors="replace")
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
             if result.kind != "response":
                 print(f"runtime-api: invoke ended as {result.kind} ({result.error_type or '-'})", file=sys.stderr)
@@ -632,7 +640,7 @@ def main(argv: Optional[list] = None) -> int:
         door = _FrontDoor((args.host, args.front_door), _FrontDoorHandler)
         door.invoke = session.invoke
         print(
-            f"runtime-api: Runtime API on {args.host}:{args.port}; invoke with\n"
+            f"runtime-api: Runtime API on {session.api.address}; invoke with\n"
             f"  curl -d '{{}}' http://{args.host}:{door.server_address[1]}/2015-03-31/functions/function/invocations",
             file=sys.stderr,
         )
