@@ -4,8 +4,8 @@ bootstrap in an empty chroot root against the plain binary on this host.
 
     python3 scripts/bench_package.py [--runs 15] [--package-dir DIR]
 
-As a library (for scripts/bench): `rows(runs=15, package_dir=None) -> list[dict]`, each row
-`{"name", "value", "unit", "note"}`. Needs root (chroot) and the release build (it runs scripts/package).
+scripts/bench runs it (`--markdown`) after its own table. As a library: `rows(runs=15, package_dir=None) ->
+list[dict]`, each row `{"name", "value", "unit", "note"}`. Needs root (chroot) and builds with scripts/package.
 
 Variants timed (runtime-probe, the minimal bootstrap over LambdaRuntime, so the numbers are the runtime's own):
   plain            the static-stdlib release binary, unpatched, on the host's libraries
@@ -127,10 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--package-dir", type=pathlib.Path, help="existing scripts/package output (reader, worker, "
                                                                "runtime-probe); default: build")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--markdown", action="store_true", help="a table like scripts/bench's (it calls this)")
     args = ap.parse_args(argv)
+    reason = chroot.chroot_unavailable_reason()
+    if reason:
+        print(f"bench_package: skipped, the packaged bootstrap runs in a chroot: {reason}", file=sys.stderr)
+        return 0
     result = rows(args.runs, args.package_dir)
     if args.json:
         print(json.dumps(result, indent=2))
+    elif args.markdown:
+        print("| packaging | value | |")
+        print("|---|---|---|")
+        for r in result:
+            print(f"| {r['name']} | {r['value']} {r['unit']} | {r['note']} |")
     else:
         for r in result:
             print(f"{r['name']:<36} {r['value']:>8} {r['unit']:<3} {r['note']}")
