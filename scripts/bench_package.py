@@ -13,6 +13,8 @@ Variants timed (runtime-probe, the minimal bootstrap over LambdaRuntime, so the 
   packaged-full    the same with libcurl's whole closure bundled (scripts/package --no-stubs)
   loader-exec      the bundled loader run explicitly with --library-path (what a shell-wrapper bootstrap
                    execs, without the shell's own start-up)
+  shell-wrapper    a `#!/bin/sh` bootstrap that execs the loader as above (the shell is the host's dash,
+                   packaged the same way; Amazon Linux's /bin/sh is bash, slower to start than dash)
 Every variant is started as `unshare --mount --mount-proc chroot ROOT ...` (the plain one with ROOT /), so all
 pay the same extra execs.
 """
@@ -34,7 +36,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from devstack.runtime_api import RuntimeAPI, spawn_bootstrap  # noqa: E402
-from lambdapkg import chroot  # noqa: E402
+from lambdapkg import bundle, chroot  # noqa: E402
 
 PROBE = "runtime-probe"
 
@@ -97,6 +99,13 @@ def rows(runs: int = 15, package_dir: pathlib.Path | None = None) -> list[dict]:
         plain = _bin_dir() / PROBE
         shutil.copy(plain, roots["packaged"] / "var/task/plain")
         loader = next((roots["packaged"] / "var/task/lib").glob("ld-linux-*")).name
+        shell = shutil.which("dash") or "/bin/sh"
+        bundle.stage(pathlib.Path(shell).resolve(), work / "sh", ca_bundle=pathlib.Path(bundle.DEFAULT_CA),
+                     use_stubs=True)
+        shutil.copy(work / "sh" / "bootstrap", roots["packaged"] / "var/task/sh")
+        wrapper = roots["packaged"] / "var/task/wrapper"
+        wrapper.write_text(f"#!/var/task/sh\nexec /var/task/lib/{loader} --library-path /var/task/lib /var/task/plain\n")
+        wrapper.chmod(0o755)
         lambda_env = chroot.lambda_environment("")
         variants = {
             "plain": ([str(plain)], {"PATH": os.environ.get("PATH", "")}, pathlib.Path("/")),
@@ -104,6 +113,7 @@ def rows(runs: int = 15, package_dir: pathlib.Path | None = None) -> list[dict]:
             "packaged-full": (["/var/task/bootstrap"], lambda_env, roots["packaged-full"]),
             "loader-exec": ([f"/var/task/lib/{loader}", "--library-path", "/var/task/lib", "/var/task/plain"],
                             lambda_env, roots["packaged"]),
+            "shell-wrapper": (["/var/task/wrapper"], lambda_env, roots["packaged"]),
         }
         samples: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
         for _ in range(runs):  # interleaved, so that load on the machine hits every variant alike
