@@ -29,7 +29,7 @@ REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"; PREFIX=trading-signals; ENDPOIN
 SCHEDULE="rate(1 hour)"; BATCH_SIZE=10; CONCURRENCY=5; MEMORY=256; TIMEOUT=60; MAX_RECEIVE=5; RETENTION=30
 ENV_FILE="$HERE/env"; ALARM_EMAIL=""; PACKAGE_DIR=""; BUILD=1; DRY_RUN=0
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "deploy: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     --endpoint-url) need_value "$@"; ENDPOINT="$2"; shift 2 ;;
     --yes|-y) YES=1; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "destroy: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
