@@ -308,7 +308,7 @@ current=$(aws_read lambda list-event-source-mappings --function-name "$WORKER_NA
 if [ "$current" = null ] || [ -z "$current" ]; then
   if [ "$DRY_RUN" = 1 ]; then progress "$QUEUE_NAME → $WORKER_NAME would be created"; else
     # The worker role's SQS permissions may take seconds to reach Lambda after a first deploy.
-    retry_while "execution role does not have permissions|InvalidParameterValue" aws_ lambda create-event-source-mapping \
+    retry_while "execution role does not have permissions" aws_ lambda create-event-source-mapping \
       --function-name "$WORKER_NAME" --event-source-arn "$QUEUE_ARN" --batch-size "$BATCH_SIZE" \
       --maximum-batching-window-in-seconds "$BATCH_WINDOW" --function-response-types ReportBatchItemFailures \
       --scaling-config "MaximumConcurrency=$CONCURRENCY" --enabled >/dev/null || fail "cannot create the event source mapping"
