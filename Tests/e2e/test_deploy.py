@@ -143,6 +143,13 @@ def test_functions_run_bootstrap_on_provided_al2023_with_split_environments(firs
     assert json.loads(worker["PUSHOVER_USERS"]) == {"desk": "gdeskgroupkey0000000000000000"}
 
 
+def test_each_function_has_its_own_log_group_with_a_retention(first_two, moto):
+    groups = {g["logGroupName"]: g for g in aws(moto, "logs").describe_log_groups(
+        logGroupNamePrefix=f"/aws/lambda/{PREFIX}-")["logGroups"]}
+    assert set(groups) == {f"/aws/lambda/{PREFIX}-reader", f"/aws/lambda/{PREFIX}-worker"}
+    assert {g.get("retentionInDays") for g in groups.values()} == {30}
+
+
 def _statements(doc):
     doc = json.loads(doc) if isinstance(doc, str) else doc
     for st in doc["Statement"]:
