@@ -1,3 +1,5 @@
+import Base
+
 /// What a Lambda needs to talk to AWS, read once from the environment at start-up
 /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`/`AWS_DEFAULT_REGION`,
 /// and the endpoint overrides, see `AWSEndpoints`).
@@ -12,53 +14,42 @@ public struct AWSConfiguration: Sendable {
         self.endpoints = endpoints
     }
 
-    public init(environment env: [String: String]) throws(AWSConfigurationError) {
+    public init(environment env: [String: String]) throws(ConfigurationError) {
         credentials = try AWSCredentials(environment: env)
         region = try AWSConfiguration.region(environment: env)
         endpoints = try AWSEndpoints.from(environment: env, region: region)
     }
 
+    /// The same, from the project's `Environment` value.
+    public init(environment: Environment) throws(ConfigurationError) {
+        try self.init(environment: environment.values)
+    }
+
     /// `AWS_REGION` (what Lambda sets), else `AWS_DEFAULT_REGION` (what the CLI uses).
-    public static func region(environment env: [String: String]) throws(AWSConfigurationError) -> String {
+    public static func region(environment env: [String: String]) throws(ConfigurationError) -> String {
         for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
             if let v = env[name]?.trimmed, !v.isEmpty {
                 guard v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                    throw .invalid(variable: name, reason: "not a region name")
+                    throw .invalid(name, "not a region name")
                 }
                 return v
             }
         }
-        throw .missing(variable: "AWS_REGION")
+        throw .missing("AWS_REGION")
     }
 }
 
 extension AWSCredentials {
-    public init(environment env: [String: String]) throws(AWSConfigurationError) {
+    public init(environment env: [String: String]) throws(ConfigurationError) {
         guard let id = env["AWS_ACCESS_KEY_ID"]?.trimmed, !id.isEmpty else {
-            throw .missing(variable: "AWS_ACCESS_KEY_ID")
+            throw .missing("AWS_ACCESS_KEY_ID")
         }
         guard let secret = env["AWS_SECRET_ACCESS_KEY"]?.trimmed, !secret.isEmpty else {
-            throw .missing(variable: "AWS_SECRET_ACCESS_KEY")
+            throw .missing("AWS_SECRET_ACCESS_KEY")
         }
         let token = env["AWS_SESSION_TOKEN"]?.trimmed
         self.init(accessKeyId: id, secretAccessKey: secret, sessionToken: token?.isEmpty == false ? token : nil)
     }
-}
-
-/// A missing or malformed variable, named so an operator can fix it. Never contains a variable's value.
-public struct AWSConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let variable: String
-    public let reason: String
-
-    public static func missing(variable: String) -> AWSConfigurationError {
-        AWSConfigurationError(variable: variable, reason: "is not set")
-    }
-
-    public static func invalid(variable: String, reason: String) -> AWSConfigurationError {
-        AWSConfigurationError(variable: variable, reason: reason)
-    }
-
-    public var description: String { "configuration error: \(variable) \(reason)" }
 }
 
 extension String {

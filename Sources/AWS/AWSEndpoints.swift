@@ -1,3 +1,5 @@
+import Base
+
 /// Where SQS and DynamoDB requests go, by the AWS SDKs' convention:
 /// `AWS_ENDPOINT_URL_<SERVICE>` over `AWS_ENDPOINT_URL` over the regional default; both ignored when
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
@@ -17,11 +19,11 @@ public struct AWSEndpoints: Sendable, Equatable {
         return AWSEndpoints(sqs: "https://sqs.\(region).\(suffix)", dynamoDB: "https://dynamodb.\(region).\(suffix)")
     }
 
-    public static func from(environment env: [String: String]) throws(AWSConfigurationError) -> AWSEndpoints {
+    public static func from(environment env: [String: String]) throws(ConfigurationError) -> AWSEndpoints {
         try from(environment: env, region: AWSConfiguration.region(environment: env))
     }
 
-    public static func from(environment env: [String: String], region: String) throws(AWSConfigurationError)
+    public static func from(environment env: [String: String], region: String) throws(ConfigurationError)
         -> AWSEndpoints
     {
         var result = regionalDefault(region: region)
@@ -34,13 +36,13 @@ public struct AWSEndpoints: Sendable, Equatable {
         return result
     }
 
-    private static func url(_ env: [String: String], _ name: String) throws(AWSConfigurationError) -> String? {
+    private static func url(_ env: [String: String], _ name: String) throws(ConfigurationError) -> String? {
         guard let v = env[name]?.trimmed, !v.isEmpty else { return nil }
         let lower = v.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), v.count > 8,
             !v.contains(" "), !v.contains("?"), !v.contains("#")
         else {
-            throw .invalid(variable: name, reason: "must be an http:// or https:// URL")
+            throw .invalid(name, "must be an http:// or https:// URL")
         }
         return v
     }

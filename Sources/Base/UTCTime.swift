@@ -83,7 +83,7 @@ public enum UTCTime {
                     i += 1
                 }
                 guard digits > 0 else { return nil }
-                for _ in digits..<3 where digits < 3 { frac *= 10 }
+                if digits < 3 { for _ in digits..<3 { frac *= 10 } }
             }
         }
         ms += Int64(h * 3600 + mi * 60 + sec) * 1000 + frac

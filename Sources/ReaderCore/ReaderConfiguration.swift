@@ -31,9 +31,7 @@ public struct ReaderConfiguration: Sendable {
         }
         queueURL = queue
 
-        do { aws = try AWSConfiguration(environment: env) } catch {
-            throw error == .missing(variable: error.variable) ? .missing(error.variable) : .invalid(error.variable, error.reason)
-        }
+        aws = try AWSConfiguration(environment: env)
 
         let sheets = environment["GOOGLE_SHEETS_API_URL"]?.trimmedSpaces ?? SheetsClient.defaultBaseURL
         guard URLPolicy.isAcceptable(sheets) else {

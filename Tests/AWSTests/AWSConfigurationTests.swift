@@ -1,3 +1,4 @@
+import Base
 import Testing
 
 @testable import AWS
@@ -19,7 +20,15 @@ import Testing
     func missingVariableIsNamed(_ name: String) {
         var env = base
         env[name] = nil
-        #expect(throws: AWSConfigurationError.missing(variable: name)) { try AWSConfiguration(environment: env) }
+        #expect(throws: ConfigurationError.missing(name)) { try AWSConfiguration(environment: env) }
+    }
+
+    @Test func acceptsTheProjectEnvironmentValue() throws {
+        let env: Environment = ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "us-east-2",
+                                "AWS_SESSION_TOKEN": ""]
+        let c = try AWSConfiguration(environment: env)
+        #expect(c.credentials.sessionToken == nil)  // empty counts as unset
+        #expect(c.region == "us-east-2")
     }
 
     @Test func defaultRegionIsTheFallback() throws {
@@ -49,7 +58,7 @@ import Testing
     @Test func malformedEndpointIsNamed() {
         var env = base
         env["AWS_ENDPOINT_URL_DYNAMODB"] = "localhost:8000"
-        #expect(throws: AWSConfigurationError.invalid(variable: "AWS_ENDPOINT_URL_DYNAMODB", reason: "must be an http:// or https:// URL")) {
+        #expect(throws: ConfigurationError.invalid("AWS_ENDPOINT_URL_DYNAMODB", "must be an http:// or https:// URL")) {
             try AWSConfiguration(environment: env)
         }
     }

@@ -17,6 +17,8 @@ import Testing
         ("2026-11-25T21:00:00+01:00", 1_795_636_800_000),
         ("2026-11-25T15:30:00-0430", 1_795_636_800_000),
         ("2026-11-25T20:00:00.5Z", 1_795_636_800_500),
+        // More than three fraction digits (Coinbase's `time` fields carry microseconds) are cut to ms.
+        ("2026-11-25T20:00:00.511254Z", 1_795_636_800_511),
     ])
     func parsesISO8601(_ text: String, _ ms: Int64) {
         #expect(UTCTime.parseISO8601(text) == ms)

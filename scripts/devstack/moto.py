@@ -69,6 +69,11 @@ class Moto:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.log_path:  # the log is for diagnosing a running or failed start; do not litter /tmp
+            try:
+                os.unlink(self.log_path)
+            except OSError:
+                pass
 
     def __enter__(self) -> "Moto":
         return self

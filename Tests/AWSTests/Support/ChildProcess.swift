@@ -59,10 +59,43 @@ final class ChildProcess: @unchecked Sendable {
         announcement = try JSONValue.parse(line)
     }
 
+    /// Starts the child off the Swift concurrency pool: waiting for a helper to boot (seconds, for moto) must not
+    /// hold one of the few cooperative threads other tests' tasks run on.
+    static func start(shell command: String) async throws -> ChildProcess {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<ChildProcess, any Error>) in
+            BlockingThread.run {
+                do { c.resume(returning: try ChildProcess(shell: command)) } catch { c.resume(throwing: error) }
+            }
+        }
+    }
+
     func stop() {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+    }
+}
+
+/// Runs one blocking closure on its own detached pthread.
+enum BlockingThread {
+    private final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    static func run(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
+        if rc == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
+        }
     }
 }
 
@@ -106,7 +139,7 @@ actor Moto {
                     session: session)
             }
             let scripts = TestFiles.repositoryRoot + "/scripts"
-            let process = try ChildProcess(shell: "cd '\(scripts)' && exec python3 -m devstack.moto --exit-with-parent")
+            let process = try await ChildProcess.start(shell: "cd '\(scripts)' && exec python3 -m devstack.moto --exit-with-parent")
             let a = process.announcement
             guard let endpoint = a["endpoint"]?.stringValue, let id = a["access_key_id"]?.stringValue,
                 let secret = a["secret_access_key"]?.stringValue, let region = a["region"]?.stringValue

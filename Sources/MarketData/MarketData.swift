@@ -1,1 +1,0 @@
-// `MarketData`: see README.md § Layout. Implemented by its issue.

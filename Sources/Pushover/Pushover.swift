@@ -1,1 +1,0 @@
-// `Pushover`: see README.md § Layout. Implemented by its issue.

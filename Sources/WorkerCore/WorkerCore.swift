@@ -1,1 +1,0 @@
-// `WorkerCore`: see README.md § Layout. Implemented by its issue.

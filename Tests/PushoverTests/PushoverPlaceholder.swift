@@ -1,4 +1,0 @@
-import Testing
-
-// Replaced by the real tests of `Pushover` when its issue lands.
-@Test func PushoverModuleBuilds() { #expect(Bool(true)) }
