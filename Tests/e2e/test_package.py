@@ -1,7 +1,8 @@
 """The Lambda zips run on provided.al2023 with nothing installed: each is unpacked into an otherwise empty root at
 /var/task and started there with chroot (Lambda's environment, LD_LIBRARY_PATH with system directories first and
 decoy libraries in them), against a local Runtime API. A missing library, a loader problem or a glibc symbol
-version newer than what the zip carries fails here rather than on the first cold start in AWS.
+version newer than what the zip carries fails here rather than on the first cold start in AWS. The real reader
+and worker complete invocations there against the local stand-ins (Google, exchanges, Pushover, moto).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from package_fixtures import PRODUCTS, packages  # noqa: F401 (fixture)
 from reader_fixtures import (SheetsStandIn, as_reported, days_since_fixture, drain, new_queue, reader_env,
                              scheduled_event, shifted)
 from sheet_fixtures import expected_messages, expected_summary, load, raw
+from worker_fixtures import HOUR, MINUTE, T0, market, message, sent_to, sqs_event, stack  # noqa: F401 (fixture)
 
 ZIP_LIMIT = 10 * 1000 * 1000
 NO_CHROOT = chroot.chroot_unavailable_reason()
@@ -187,3 +189,29 @@ def test_packaged_reader_reads_a_sheet_and_enqueues_from_an_empty_root(packages,
                 boot.stop()
     finally:
         google.stop()
+
+
+@needs_chroot
+def test_packaged_worker_checks_a_signal_and_notifies_once_from_an_empty_root(packages, lambda_root, stack):
+    """The real worker from its zip: candles from the exchange stand-in, state in moto's DynamoDB, one Pushover
+    notification, all from inside the root."""
+    root = lambda_root(packages["worker"])
+    stack.exchanges.clock.set(T0)
+    path = market(stack, "PKGD")
+    signal = {"id": "packaged-worker", "symbol": "PKGDUSDT", "condition": "above", "target_price": "150",
+              "note": "from /var/task", "repeat": "once"}
+    with RuntimeAPI(function_name="worker", function_timeout_s=60) as api:
+        env = chroot.lambda_environment(api.address, stack.env_worker)
+        boot = spawn_bootstrap(chroot.command(root, ["/var/task/bootstrap"]), env=env, inherit_env=False)
+        try:
+            first = api.invoke(sqs_event(stack, [("p1", message(signal, T0))]), timeout=60)
+            assert first.kind == "response", (first.body, boot.stdout[-3000:], boot.stderr[-2000:])
+            assert first.json == {"batchItemFailures": []}
+            path.script(T0 + 17 * MINUTE, open="100", high="151", low="99.9", close="100.1")
+            stack.exchanges.clock.advance(HOUR)
+            second = api.invoke(sqs_event(stack, [("p2", message(signal, T0 + HOUR))]), timeout=60)
+            assert second.kind == "response" and second.json == {"batchItemFailures": []}, second.body
+        finally:
+            boot.stop()
+    [sent] = sent_to(stack, "PKGDUSDT")
+    assert sent["title"] == "PKGDUSDT above 150 (Binance)" and "from /var/task" in sent["message"]
