@@ -39,23 +39,3 @@ extension String {
     }
 }
 
-/// RFC 3986 percent-encoding of everything but the unreserved characters, for path segments and form values.
-enum PercentEncoding {
-    static func encode(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                out += "%" + String(hexDigits[Int(b >> 4)]) + String(hexDigits[Int(b & 0xF)])
-            }
-        }
-        return out
-    }
-
-    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
-}

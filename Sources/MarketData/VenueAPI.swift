@@ -87,23 +87,7 @@ enum ResponseText {
         pairs.map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")
     }
 
-    static func percentEncode(_ s: String) -> String {
-        var out = ""
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%"
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(b >> 4)]))
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(b & 15)]))
-            }
-        }
-        return out
-    }
+    static func percentEncode(_ s: String) -> String { PercentEncoding.encode(s) }
 
     /// A price from a JSON string or number, keeping the literal text.
     static func price(_ v: JSONValue?) -> Price? {
