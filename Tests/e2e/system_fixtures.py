@@ -56,7 +56,6 @@ def make_system(stack):
         create_table(stack, name)
         system = LocalSystem(stack, BIN_DIR, queue_url=queue_url, check_delay_ms=CHECK_DELAY_MS,
                              worker_env={"DYNAMODB_TABLE_NAME": name, **(worker_env or {})}, **kwargs)
-        system.table_name = name
         started.append(system.start())
         return system
 

@@ -295,6 +295,10 @@ class LocalSystem:
         self._worker_responses: list[bytes] = []
         self._invoke_hook: Callable[[bytes, Callable[[bytes], InvokeResult]], Any] | None = None
 
+    @property
+    def table_name(self) -> str:
+        return self.worker.env["DYNAMODB_TABLE_NAME"]
+
     def start(self) -> "LocalSystem":
         try:
             self.reader.start()
