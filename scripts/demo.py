@@ -236,7 +236,8 @@ def print_summary(ticks: list[Tick]) -> None:
             any_sent = True
             print(f"    tick {t.number}  {m.get('user_name') or '?':<7} {m.get('title')}")
     if not any_sent:
-        print("    none")
+        print("    none" + ("  (a first check only records prices: run with --ticks 2 to see the hour after it)"
+                            if len(ticks) == 1 else ""))
     if len(ticks) > 2:
         later = sum(len(t.notifications) for t in ticks[2:])
         span = "tick 3" if len(ticks) == 3 else f"ticks 3–{len(ticks)}"
