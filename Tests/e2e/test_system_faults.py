@@ -40,8 +40,8 @@ FAULTS = [
           r"Coinbase .*HTTP 429.*retry after 1 s"),
     # Bybit's candles for SOLUSDT never come in time; without a fallback venue that message is retried while the
     # other venues' signals go ahead (a short function timeout keeps the request timeout, and the test, short).
-    Fault("bybit-timeout", lambda s: s.exchanges.delay("bybit", 8, times=None, symbol="SOLUSDT"),
-          r"Bybit SOLUSDT: unreachable: request timed out", worker_timeout_s=8, worker_env=NO_FALLBACK),
+    Fault("bybit-timeout", lambda s: s.exchanges.delay("bybit", 12, times=None, symbol="SOLUSDT"),
+          r"Bybit SOLUSDT: unreachable: request timed out", worker_timeout_s=10, worker_env=NO_FALLBACK),
     # Geo-blocked: answered by the first fallback venue at once, nothing to retry.
     Fault("binance-451", lambda s: s.exchanges.geo_block("binance"), r"Binance refuses this region \(HTTP 451\)", failing=0,
           titles=tuple(sorted(["BTCUSDT above 100 (Bybit)", "ETH-USD below 5000 (Coinbase)", "SOLUSDT above 10 (Bybit)"]))),
