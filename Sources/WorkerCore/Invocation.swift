@@ -4,9 +4,9 @@ import MarketData
 import Pushover
 import SignalDomain
 
-/// One invocation's work: decode and prepare every record (state, exchange time, window), then fetch the
-/// candles each (venue, symbol, interval) needs once for all its records, then evaluate, notify exactly
-/// once and save state per record.
+/// One invocation's work: decode every record and read the batch's states at once; then, per venue, prepare
+/// each record (exchange time, window), fetch the candles each (symbol, interval) needs once for all its
+/// records, then evaluate, notify exactly once and save state per record.
 final class Invocation: Sendable {
     let handler: WorkerHandler
     let deadlineMs: EpochMillis
@@ -40,12 +40,22 @@ final class Invocation: Sendable {
         for record in records {
             if let d = decode(record) { decoded.append(d) } else { failures.append(record.messageId) }
         }
-        // Each venue's clock once, then every state in one read (per 100), before any record's own work.
-        let venues = Set(decoded.map(\.message.signal.venue))
-        await withTaskGroup(of: Void.self) { group in
-            for venue in venues { group.addTask { _ = try? await self.feed.now(venue) } }
-        }
+        // Every state in one read (per 100), then each venue's records on their own: a slow or failing
+        // venue delays only its own signals, never the rest of the batch.
         let states = await preloadStates(decoded)
+        let byVenue = Dictionary(grouping: decoded) { $0.message.signal.venue }
+        await withTaskGroup(of: [String].self) { group in
+            for (_, items) in byVenue { group.addTask { await self.run(venueRecords: items, states: states) } }
+            for await venueFailures in group { failures += venueFailures }
+        }
+        let failed = Set(failures)
+        return records.map(\.messageId).filter { failed.contains($0) }
+    }
+
+    /// One venue's records: exchange time, state and window for each, then the candles each (symbol, interval)
+    /// needs once for all of them, then evaluation, notification and state per record. Returns the ids to retry.
+    private func run(venueRecords decoded: [Decoded], states: [String: Result<SignalState?, any Error>]) async -> [String] {
+        var failures: [String] = []
         let stages = await boundedMap(decoded, limit: handler.concurrency) { d in await self.prepare(d, states: states) }
         var prepared: [Prepared] = []
         for (d, stage) in zip(decoded, stages) {
@@ -57,8 +67,7 @@ final class Invocation: Sendable {
         let ranges = CandleRanges(prepared)
         let outcomes = await boundedMap(prepared, limit: handler.concurrency) { p in await self.finish(p, ranges: ranges) }
         for (p, retry) in zip(prepared, outcomes) where retry { failures.append(p.record.messageId) }
-        let failed = Set(failures)
-        return records.map(\.messageId).filter { failed.contains($0) }
+        return failures
     }
 
     // MARK: - Phase 1: message, exchange time, state, window

@@ -20,6 +20,9 @@ final class FakeWorld: HTTPTransport, @unchecked Sendable {
     private var sent: [[String: String]] = []
     private var log: [String] = []
     private var nextRequest = 0
+    private var heldVenue: String?
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var releasedBy: String?
 
     init(now: EpochMillis) { _now = now }
 
@@ -51,11 +54,36 @@ final class FakeWorld: HTTPTransport, @unchecked Sendable {
     func requests(containing s: String) -> Int { requests.filter { $0.contains(s) }.count }
     func clearLog() { lock.withLock { log = [] } }
 
+    /// Every request to `venue` waits until `release(by:)`: a venue that does not answer for a while.
+    func hold(_ venue: String) { lock.withLock { heldVenue = venue } }
+
+    /// Lets held requests go on; the first reason given is kept (`reason`).
+    func release(by reason: String) {
+        let resumed: [CheckedContinuation<Void, Never>] = lock.withLock {
+            guard heldVenue != nil else { return [] }
+            heldVenue = nil
+            releasedBy = releasedBy ?? reason
+            defer { waiters = [] }
+            return waiters
+        }
+        resumed.forEach { $0.resume() }
+    }
+
+    var releaseReason: String? { lock.withLock { releasedBy } }
+
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         lock.withLock { log.append(request.url) }
         let url = request.url
         if url.contains("pushover") { return pushover(request) }
         let venue = url.contains("binance") ? "binance" : url.contains("coinbase") ? "coinbase" : "bybit"
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let wait: Bool = lock.withLock {
+                guard heldVenue == venue else { return false }
+                waiters.append(c)
+                return true
+            }
+            if !wait { c.resume() }
+        }
         let symbol = symbolOf(url, venue: venue)
         let fault: (Int, String)? = lock.withLock {
             guard let i = exchangeFaults.firstIndex(where: { $0.venue == venue && ($0.symbol == nil || $0.symbol == symbol) })
@@ -158,6 +186,7 @@ final class FakeWorld: HTTPTransport, @unchecked Sendable {
             return nextRequest
         }
         let receipt = fields["priority"] == "2" ? #","receipt":"r\#(id)""# : ""
+        release(by: "notification")
         return json(200, #"{"status":1,"request":"req-\#(id)"\#(receipt)}"#)
     }
 

@@ -37,6 +37,22 @@ import Testing
         #expect(h.world.messages.count == 1)
     }
 
+    @Test func aVenueThatDoesNotAnswerHoldsUpOnlyItsOwnSignals() async throws {
+        let h = try Harness()
+        h.world.hold("bybit")
+        // Safety net only: if the Binance signal waited for Bybit, nothing would ever release it.
+        let net = Task {
+            try? await Task.sleep(nanoseconds: 10_000_000_000)
+            h.world.release(by: "timeout")
+        }
+        defer { net.cancel() }
+        let fires = signal("sig-fast", .above, target: "50")  // already past at the first check: fires now
+        let quiet = signal("sig-slow", .above, venue: .bybit, target: "1000")
+        #expect(try await h.invoke([("m1", body(quiet)), ("m2", body(fires))]).isEmpty)
+        #expect(h.world.releaseReason == "notification", "the Binance alert went out while Bybit was still silent")
+        #expect(h.world.messages.count == 1)
+    }
+
     @Test func theSameDeliveryTwiceNotifiesOnce() async throws {
         let h = try Harness()
         let s = signal("sig-2", .above, target: "150")
