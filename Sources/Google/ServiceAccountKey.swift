@@ -48,10 +48,10 @@ public struct ServiceAccountKey: Sendable {
         // A key pasted through a shell or a console often arrives with its `\n` escapes doubled, so the
         // parsed text holds a backslash and an `n` where a newline belongs.
         if !pem.contains("\n") && pem.contains("\\n") { pem = pem.replacingBackslashN() }
-        guard pem.contains("-----BEGIN PRIVATE KEY-----") || pem.contains("-----BEGIN RSA PRIVATE KEY-----") else {
+        guard pem.contains("-----BEGIN "), pem.contains("PRIVATE KEY-----") else {
             throw GoogleError(
                 .keyInvalid,
-                "the key's \"private_key\" is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)",
+                "the key's \"private_key\" is not a PEM private key (copy the key file's \"private_key\" value whole)",
                 field: "private_key")
         }
         do {

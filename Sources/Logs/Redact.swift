@@ -21,7 +21,7 @@ public enum Redact {
                 continue
             }
             if let end = pemBlockEnd(b, i) {
-                out += Array("-----BEGIN PRIVATE KEY-----\(mask)-----END PRIVATE KEY-----".utf8)
+                out += Array("[private key \(mask)]".utf8)
                 i = end
             } else if let end = jwtEnd(b, i) {
                 out += Array(mask.utf8)

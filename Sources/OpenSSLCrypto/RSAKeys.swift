@@ -84,7 +84,7 @@ public struct RSAPrivateKey: Sendable {
         return RSAPrivateKey(box: PKeyBox(key))
     }
 
-    /// PKCS#8 PEM (`BEGIN PRIVATE KEY`), as in a Google key file. For tests and tooling only.
+    /// PKCS#8 PEM, as in a Google key file. For tests and tooling only.
     public func pkcs8PEM() throws(CryptoError) -> String { try box.pem(isPrivate: true) }
 
     /// The matching public key as SubjectPublicKeyInfo PEM (`BEGIN PUBLIC KEY`).

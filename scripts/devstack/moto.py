@@ -165,7 +165,7 @@ def _make_user(endpoint: str, region: str, user: str) -> tuple[str, str]:
 
     # Any key works while checking is still off; moto uses it only to route the request to IAM.
     iam = boto3.client("iam", endpoint_url=endpoint, region_name=region,
-                       aws_access_key_id="AKIABOOTSTRAPONLY000", aws_secret_access_key="bootstrap")
+                       aws_access_key_id="BOOTSTRAP-ONLY", aws_secret_access_key="bootstrap")
     iam.create_user(UserName=user)
     iam.put_user_policy(UserName=user, PolicyName="allow-all", PolicyDocument=ALLOW_ALL)
     key = iam.create_access_key(UserName=user)["AccessKey"]
