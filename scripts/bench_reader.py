@@ -219,10 +219,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bin-dir", default=str(HERE.parent / ".build" / "release"))
     parser.add_argument("--json", action="store_true", help="print the results as one JSON array")
+    parser.add_argument("--markdown", action="store_true", help="print the results as a markdown table")
     args = parser.parse_args()
     results = run(args.bin_dir)
     if args.json:
         print(json.dumps(results, indent=1))
+    elif args.markdown:
+        print("| reader | value | target | |\n|---|---|---|---|")
+        for r in results:
+            verdict = "" if r["ok"] is None else ("ok" if r["ok"] else "over target")
+            target = f"≤ {r['target']} {r['unit']}" if r["target"] is not None else "–"
+            print(f"| {r['name']} | {r['value']} {r['unit']} | {target} | {verdict} |")
     else:
         for r in results:
             verdict = "" if r["ok"] is None else ("ok" if r["ok"] else "OVER TARGET")
