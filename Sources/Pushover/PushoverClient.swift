@@ -50,6 +50,7 @@ public struct PushoverClient: Sendable {
     }
 
     public func send(_ message: PushoverMessage) async throws(PushoverError) -> PushoverReceipt {
+        var message = message
         if dryRun { return PushoverReceipt(request: "dry-run", receipt: nil, dryRun: true) }
         var attempt = 0
         while true {
@@ -66,6 +67,14 @@ public struct PushoverClient: Sendable {
             } catch {
                 let detail = (error as? HTTPClientError)?.description ?? "transport error"
                 failure = PushoverError(.unavailable, detail: redact(detail))
+            }
+            // A sound name Pushover does not know (a typo in the sheet, a custom sound since deleted) must
+            // not lose the alert: send it again at once with the recipient's default sound.
+            if failure.kind == .rejected, failure.status == 400, message.sound != nil,
+                failure.detail.lowercased().contains("sound")
+            {
+                message.sound = nil
+                continue
             }
             guard failure.kind == .unavailable, attempt < Self.maxAttempts,
                 Self.retryDelayMs + Self.requestTimeoutMs <= pacing.remainingMs()

@@ -59,7 +59,9 @@ public enum NotificationText {
         case .pctUp, .pctDown:
             return event.reference.map { "Measured from \($0.text), the price when the alert was first checked" }
         case .entry:
-            let tps = signal.takeProfits.isEmpty ? nil : "TP " + signal.takeProfits.map(\.text).joined(separator: ", ")
+            // In the order they will be hit (TP1 first), whatever order the sheet lists them in.
+            let ordered = signal.takeProfits.sorted { byDistance(signal, $0, $1) }
+            let tps = ordered.isEmpty ? nil : "TP " + ordered.map(\.text).joined(separator: ", ")
             return (["Trade open"] + [tps, sl].compactMap { $0 }).joined(separator: " · ")
         case .takeProfit(let n):
             var parts = ["TP\(n) of \(event.takeProfitCount)"]

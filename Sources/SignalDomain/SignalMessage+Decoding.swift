@@ -37,7 +37,8 @@ extension SignalMessage {
 
     static func decodeSignal(_ f: MessageFields) throws(SignalMessageError) -> Signal {
         let id = try f.string("id")
-        let venue = try f.parsed("exchange", "is not binance, coinbase or bybit") { Venue(name: $0) }
+        // Absent: binance, the sheet's default (SPEC §2); the reader always writes it.
+        let venue = f.has("exchange") ? try f.parsed("exchange", "is not binance, coinbase or bybit") { Venue(name: $0) } : .binance
         let symbol = try f.string("symbol")
         let market: MarketSymbol
         if f.has("market") {

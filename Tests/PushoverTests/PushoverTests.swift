@@ -136,6 +136,21 @@ func emergency() -> PushoverMessage {
         #expect(t.requests.count == 1 && sleeps.sleeps.isEmpty)
     }
 
+    @Test func anUnknownSoundIsDroppedRatherThanLosingTheAlert() async throws {
+        let t = RecordingTransport { n in
+            n == 0
+                ? reply(400, #"{"sound":"invalid","errors":["sound is invalid"],"status":0,"request":"5042853c"}"#)
+                : reply(200, #"{"status":1,"request":"r-2"}"#)
+        }
+        var m = emergency()
+        m.sound = "myCustomTypo"
+        let client = PushoverClient(apiURL: "http://x", token: appToken, transport: t, pacing: SleepLog().pacing(remaining: 60_000))
+        let r = try await client.send(m)
+        #expect(r.request == "r-2")
+        #expect(t.requests.count == 2)
+        #expect(!formFields(t.requests[1].body).map(\.0).contains("sound"))
+    }
+
     @Test func serverErrorIsRetriedNoSoonerThanFiveSeconds() async throws {
         let t = RecordingTransport { n in n == 0 ? reply(500, "oops") : reply(200, #"{"status":1,"request":"r-2"}"#) }
         let sleeps = SleepLog()

@@ -83,6 +83,11 @@ import Testing
         #expect(m.signal.takeProfits.isEmpty && m.signal.repeatMode == .once)
     }
 
+    @Test func aMissingExchangeIsBinanceAsInTheSheet() throws {
+        let m = try SignalMessage(body: #"{"version":1,"signal":{"id":"x","symbol":"ETHUSDT","condition":"above","target_price":"1"}}"#)
+        #expect(m.signal.venue == .binance && m.signal.symbol == "ETHUSDT")
+    }
+
     static let good = #"{"id":"x","exchange":"binance","symbol":"BTCUSDT","condition":"above","target_price":"1"}"#
 
     @Test(arguments: [
