@@ -124,7 +124,7 @@ public struct SheetsClient: Sendable {
         _ response: HTTPResponse, spreadsheetID: String, range: SheetRange, clientEmail: String, attempt: Int
     ) -> Result<SheetValues, GoogleError> {
         let status = response.status
-        let json = try? JSONValue.parse(response.body)
+        let json = (try? JSONValue.parse(response.body)) ?? (try? JSONValue.parse(LoneSurrogates.replaced(in: response.body)))
         if (200..<300).contains(status) {
             guard let object = json?.objectValue else {
                 return .failure(GoogleError(

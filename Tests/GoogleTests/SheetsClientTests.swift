@@ -51,6 +51,18 @@ import Testing
         #expect(transport.requests[0].headers["Authorization"] == "Bearer token-0")
     }
 
+    /// A cell cut mid-emoji (`=LEFT("🚀 go", 1)`) can hold half a surrogate pair, which JSON encoders write as a
+    /// lone `\ud83d`. One such cell must not lose the whole sheet: it reads as U+FFFD, every other cell as sent.
+    @Test func aLoneSurrogateInACellDoesNotLoseTheSheet() async throws {
+        let body = #"{"values":[["symbol","condition","price","note"],["BTCUSDT","above",65000,"rocket \ud83d"],"#
+            + #"["ETHUSDT","below",3000,"\ude80 \ud83d\u0041 \\ud83d \ud83d\ude80"]]}"#
+        let (client, _, _) = client { _, _ in json(200, body) }
+        let rows = try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows
+        #expect(rows.count == 3)
+        #expect(rows[1] == [.string("BTCUSDT"), .string("above"), .number("65000"), .string("rocket \u{FFFD}")])
+        #expect(rows[2][3] == .string("\u{FFFD} \u{FFFD}A \\ud83d 🚀"))
+    }
+
     @Test func anEmptySheetHasNoValuesKey() async throws {
         let (client, _, _) = client { _, _ in json(200, #"{"range":"Sheet1!A1:ZZ1000","majorDimension":"ROWS"}"#) }
         #expect(try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows == [])
