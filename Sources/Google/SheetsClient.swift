@@ -141,8 +141,8 @@ public struct SheetsClient: Sendable {
                 switch row {
                 case .array(let cells): rows.append(cells)
                 case .null: rows.append([])
-                default:
-                    return .failure(GoogleError(.sheetsResponseInvalid, "Google Sheets answered with a row that is not a list", status: status))
+                // Never sent by Google; kept as a one-cell row so the reader rejects that row alone, not the sheet.
+                default: rows.append([row])
                 }
             }
             return .success(SheetValues(range: object["range"]?.stringValue, rows: rows))

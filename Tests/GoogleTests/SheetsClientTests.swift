@@ -63,6 +63,17 @@ import Testing
         #expect(rows[2][3] == .string("\u{FFFD} \u{FFFD}A \\ud83d 🚀"))
     }
 
+    /// A row that is not a list (never sent by Google) is kept as a one-cell row, so the reader rejects that row
+    /// alone instead of losing every signal on the sheet.
+    @Test func aRowThatIsNotAListIsKeptAsOneCell() async throws {
+        let body = #"{"values":[["symbol","condition","price"],"oops",7,{"a":1},["BTCUSDT","above",65000]]}"#
+        let (client, _, _) = client { _, _ in json(200, body) }
+        let rows = try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows
+        #expect(rows.count == 5)
+        #expect(rows[1] == [.string("oops")] && rows[2] == [.number("7")] && rows[3].count == 1)
+        #expect(rows[4] == [.string("BTCUSDT"), .string("above"), .number("65000")])
+    }
+
     @Test func anEmptySheetHasNoValuesKey() async throws {
         let (client, _, _) = client { _, _ in json(200, #"{"range":"Sheet1!A1:ZZ1000","majorDimension":"ROWS"}"#) }
         #expect(try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows == [])
