@@ -124,7 +124,7 @@ public struct SheetsClient: Sendable {
         _ response: HTTPResponse, spreadsheetID: String, range: SheetRange, clientEmail: String, attempt: Int
     ) -> Result<SheetValues, GoogleError> {
         let status = response.status
-        let json = try? JSONValue.parse(response.body)
+        let json = (try? JSONValue.parse(response.body)) ?? (try? JSONValue.parse(LoneSurrogates.replaced(in: response.body)))
         if (200..<300).contains(status) {
             guard let object = json?.objectValue else {
                 return .failure(GoogleError(
@@ -141,8 +141,8 @@ public struct SheetsClient: Sendable {
                 switch row {
                 case .array(let cells): rows.append(cells)
                 case .null: rows.append([])
-                default:
-                    return .failure(GoogleError(.sheetsResponseInvalid, "Google Sheets answered with a row that is not a list", status: status))
+                // Never sent by Google; kept as a one-cell row so the reader rejects that row alone, not the sheet.
+                default: rows.append([row])
                 }
             }
             return .success(SheetValues(range: object["range"]?.stringValue, rows: rows))

@@ -64,8 +64,11 @@ public enum SheetColumn: String, Sendable, Hashable, CaseIterable, CustomStringC
         return false
     }
 
+    /// Invisible format characters (a byte-order mark, a zero-width space pasted along with the name) are dropped too.
     static func key(_ header: String) -> String {
-        String(header.lowercased().unicodeScalars.filter { $0 != " " && $0 != "_" && $0 != "-" && !$0.properties.isWhitespace })
+        String(header.lowercased().unicodeScalars.filter {
+            $0 != " " && $0 != "_" && $0 != "-" && !$0.properties.isWhitespace && $0.properties.generalCategory != .format
+        })
     }
 
     private static let byKey: [String: SheetColumn] = {

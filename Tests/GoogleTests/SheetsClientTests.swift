@@ -51,6 +51,29 @@ import Testing
         #expect(transport.requests[0].headers["Authorization"] == "Bearer token-0")
     }
 
+    /// A cell cut mid-emoji (`=LEFT("🚀 go", 1)`) can hold half a surrogate pair, which JSON encoders write as a
+    /// lone `\ud83d`. One such cell must not lose the whole sheet: it reads as U+FFFD, every other cell as sent.
+    @Test func aLoneSurrogateInACellDoesNotLoseTheSheet() async throws {
+        let body = #"{"values":[["symbol","condition","price","note"],["BTCUSDT","above",65000,"rocket \ud83d"],"#
+            + #"["ETHUSDT","below",3000,"\ude80 \ud83d\u0041 \\ud83d \ud83d\ude80"]]}"#
+        let (client, _, _) = client { _, _ in json(200, body) }
+        let rows = try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows
+        #expect(rows.count == 3)
+        #expect(rows[1] == [.string("BTCUSDT"), .string("above"), .number("65000"), .string("rocket \u{FFFD}")])
+        #expect(rows[2][3] == .string("\u{FFFD} \u{FFFD}A \\ud83d 🚀"))
+    }
+
+    /// A row that is not a list (never sent by Google) is kept as a one-cell row, so the reader rejects that row
+    /// alone instead of losing every signal on the sheet.
+    @Test func aRowThatIsNotAListIsKeptAsOneCell() async throws {
+        let body = #"{"values":[["symbol","condition","price"],"oops",7,{"a":1},["BTCUSDT","above",65000]]}"#
+        let (client, _, _) = client { _, _ in json(200, body) }
+        let rows = try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows
+        #expect(rows.count == 5)
+        #expect(rows[1] == [.string("oops")] && rows[2] == [.number("7")] && rows[3].count == 1)
+        #expect(rows[4] == [.string("BTCUSDT"), .string("above"), .number("65000")])
+    }
+
     @Test func anEmptySheetHasNoValuesKey() async throws {
         let (client, _, _) = client { _, _ in json(200, #"{"range":"Sheet1!A1:ZZ1000","majorDimension":"ROWS"}"#) }
         #expect(try await client.values(spreadsheetID: "s", range: SheetRange(nil)).rows == [])

@@ -15,6 +15,8 @@ import Testing
         ("User Key", .user), ("priority", .priority), ("Sound", .sound), ("Repeat", .repeat),
         ("frequency", .repeat), ("Expires", .expires), ("until", .expires), ("Note", .note), ("message", .note),
         ("Comment", .note), ("ID", .id), ("\tid\n", .id),
+        // Invisible characters pasted along with a header (a file's byte-order mark, a zero-width space).
+        ("\u{FEFF}symbol", .symbol), ("Condition\u{200B}", .condition), ("\u{2060}Target Price\u{00A0}", .targetPrice),
     ] as [(String, SheetColumn)])
     func aliases(_ header: String, _ column: SheetColumn) {
         #expect(SheetColumn(header: header) == column)
