@@ -3,8 +3,10 @@
 /// Separator rule (README § The sheet): `;` and spaces always separate levels. A comma is a thousands
 /// separator when the whole piece is strictly grouped in threes (`66,000`, `1,250,000.5`); otherwise
 /// commas separate levels (`66000,68000`, `0.5,0.6`). A piece that could only be a mangled grouping
-/// (`66,000,68,000` → a `000` level) is rejected as ambiguous. To list small levels such as 100 and 200,
-/// write `100; 200` or `100 200`: `100,200` is the single level 100200.
+/// (`66,000,68,000` → a `000` level) is rejected as ambiguous. A piece such as `150,160` reads both ways
+/// (150160, or 150 and 160): `alternative(in:)` gives the split reading and the row keeps whichever reading
+/// makes a valid trade, rejecting the row when both do. `66,000` never splits (`000` is no level), and one
+/// such piece settles the whole cell (`3,200 3,000`).
 enum TakeProfitText {
     static let maxLevels = 20
 
@@ -45,6 +47,36 @@ enum TakeProfitText {
             if out.count > maxLevels { throw CellProblem("more than \(maxLevels) take-profit levels") }
         }
         return out
+    }
+
+    /// The split reading of a cell whose comma-grouped pieces (`150,160`) could also be lists, or nil when
+    /// the cell reads only one way. Pieces read as lists or as certain thousands (`66,000`) stay as they are.
+    static func alternative(in cell: SheetCell) -> [Price]? {
+        guard case .text(let text) = cell, !text.hasPrefix("="), !text.hasPrefix("#") else { return nil }
+        var out: [Price] = []
+        var split = false
+        for rawPiece in text.split(whereSeparator: { $0 == ";" || $0.isWhitespace }) {
+            if rawPiece.count == 1, let c = rawPiece.first, SheetNumber.currencySigns.contains(c) { continue }
+            let piece = trimCommas(rawPiece)
+            if piece.isEmpty { continue }
+            guard piece.contains(","), let whole = try? SheetNumber.decimal(piece) else {
+                guard let levels = try? levels(in: piece) else { return nil }
+                out += levels
+                continue
+            }
+            let parts = piece.split(separator: ",").map(String.init)
+            // A `000`-style tail makes it thousands for certain, and then so is every comma in the cell.
+            if parts.dropFirst().contains(where: looksLikeThousandsGroup) { return nil }
+            var levels: [Price] = []
+            for part in parts {
+                guard let p = try? SheetNumber.decimal(part) else { return nil }
+                levels.append(p)
+            }
+            _ = whole
+            out += levels
+            split = true
+        }
+        return split ? out : nil
     }
 
     private static func trimCommas(_ s: Substring) -> String {

@@ -67,15 +67,54 @@ extension SheetRow {
     /// TP); mirrored for `short`. Take-profits come out in order of distance from entry.
     func readTrade(_ side: Condition, into signal: inout Signal) throws(RowProblem) {
         var levels: [Price] = []
+        var splitLevels: [Price] = []
+        var ambiguousCells: [SheetCell] = []
         for index in header.positions[.takeProfit] ?? [] {
             let c = cell(at: index)
             do {
-                for p in try TakeProfitText.levels(in: c) { levels.append(try SheetNumber.checkedPositive(p)) }
+                let read = try TakeProfitText.levels(in: c)
+                for p in read { levels.append(try SheetNumber.checkedPositive(p)) }
+                if let other = TakeProfitText.alternative(in: c), other != read {
+                    ambiguousCells.append(c)
+                    splitLevels += other
+                } else {
+                    splitLevels += read
+                }
             } catch {
                 throw RowProblem(.takeProfit, c.shown, error.reason)
             }
         }
         if levels.isEmpty { throw missing(.takeProfit, for: side) }
+        let stopLoss = try level(.stopLoss, requiredFor: side)
+        let entryCell = try cell(.entry)
+        let entry = entryCell.isBlank ? nil : try level(.entry, requiredFor: side)
+
+        // `150,160` reads as 150160 or as 150 and 160: keep the reading that makes a valid trade.
+        guard let first = ambiguousCells.first else {
+            try checkTrade(side, levels, entry: entry, stopLoss: stopLoss, into: &signal)
+            return
+        }
+        var asWritten = signal
+        var asSplit = signal
+        let whole: RowProblem?
+        do { try checkTrade(side, levels, entry: entry, stopLoss: stopLoss, into: &asWritten); whole = nil } catch { whole = error }
+        let splitOK = splitLevels.allSatisfy(\.isPositive)
+            && (try? checkTrade(side, splitLevels, entry: entry, stopLoss: stopLoss, into: &asSplit)) != nil
+        switch (whole, splitOK) {
+        case (nil, false): signal = asWritten
+        case (.some, true): signal = asSplit
+        case (.some(let problem), false): throw problem
+        case (nil, true):
+            throw RowProblem(
+                .takeProfit, first.shown,
+                "ambiguous: the comma may separate thousands or levels; write one level without commas, or separate levels with ; or spaces")
+        }
+    }
+
+    /// The take-profit list, stop-loss and entry checked against the side, stored in `signal`.
+    private func checkTrade(
+        _ side: Condition, _ levels: [Price], entry: Price?, stopLoss: Price, into signal: inout Signal
+    ) throws(RowProblem) {
         if levels.count > TakeProfitText.maxLevels {
             throw RowProblem(.takeProfit, "", "more than \(TakeProfitText.maxLevels) take-profit levels")
         }
@@ -83,10 +122,6 @@ extension SheetRow {
         for p in levels where !seen.insert(p).inserted {
             throw RowProblem(.takeProfit, p.text, "take-profit \(p) is listed twice")
         }
-        let stopLoss = try level(.stopLoss, requiredFor: side)
-        let entryCell = try cell(.entry)
-        let entry = entryCell.isBlank ? nil : try level(.entry, requiredFor: side)
-
         let isLong = side == .long
         // `beyond(a, b)`: a lies on the profit side of b.
         func beyond(_ a: Price, _ b: Price) -> Bool { isLong ? a.value > b.value : a.value < b.value }

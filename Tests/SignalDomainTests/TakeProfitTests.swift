@@ -48,6 +48,27 @@ import Testing
         #expect(throws: CellProblem(reason)) { try TakeProfitText.levels(in: SheetCell(cell)) }
     }
 
+    /// `150,160` is 150160 or 150 and 160: the row keeps the reading that makes a valid trade and is
+    /// rejected when both do; a certain thousands piece (`3,000`) settles the whole cell.
+    @Test(arguments: [
+        ([SheetColumn.entry: JSONValue.number("64000"), .takeProfit: "65,500", .stopLoss: .number("62000")], ["65500"]),
+        ([.entry: .number("140"), .takeProfit: "150,160", .stopLoss: .number("130")], nil),
+        ([.entry: .number("1.40"), .takeProfit: "1.5,1.6", .stopLoss: .number("1.3")], ["1.5", "1.6"]),
+        ([.entry: .number("100"), .takeProfit: "150,160", .stopLoss: .number("90")], nil),
+        ([.condition: "short", .entry: .number("200"), .takeProfit: "150,160", .stopLoss: .number("220")], ["160", "150"]),
+        ([.entry: .number("150000"), .takeProfit: "150,160", .stopLoss: .number("140000")], ["150160"]),
+        ([.entry: .number("2500"), .takeProfit: "3,200 3,000", .stopLoss: .number("2000")], ["3000", "3200"]),
+    ] as [([SheetColumn: JSONValue], [String]?)])
+    func ambiguousCommasFollowTheTrade(_ cells: [SheetColumn: JSONValue], _ expected: [String]?) {
+        let r = parseRow(longRow(cells))
+        if let expected {
+            #expect(r.signal?.takeProfits.map(\.text) == expected, "\(r.reason ?? "")")
+        } else {
+            #expect(r.signal == nil)
+            #expect(r.reason?.hasPrefix("ambiguous") == true)
+        }
+    }
+
     @Test func atMostTwentyLevels() {
         let twenty = (1...20).map { String(66000 + $0) }.joined(separator: " ")
         #expect(parseRow(longRow([.takeProfit: .string(twenty)])).signal?.takeProfits.count == 20)
