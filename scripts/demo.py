@@ -242,7 +242,7 @@ def print_summary(ticks: list[Tick]) -> None:
         later = sum(len(t.notifications) for t in ticks[2:])
         span = "tick 3" if len(ticks) == 3 else f"ticks 3–{len(ticks)}"
         print(f"\n  {span} sent {later} new: a `once` signal that fired stays quiet even while its level is still"
-              " reached (BTCUSDT has been above 65000 since 20 minutes after tick 2).")
+              " reached (BTCUSDT has been above 65000 since 11 minutes after tick 2).")
 
 
 def _interrupt(*_: object) -> None:

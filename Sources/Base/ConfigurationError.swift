@@ -16,7 +16,9 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .missing(let name): return "missing required environment variable \(name)"
-        case .invalid(let name, let reason): return "invalid value for environment variable \(name): \(reason)"
+        // Not "NAME: reason": the secret masking on error messages would read that as a secret-named key and
+        // hide the reason (`TRADING_ALERT_PUSHOVER_API_TOKEN: [REDACTED]`).
+        case .invalid(let name, let reason): return "environment variable \(name) has an invalid value: \(reason)"
         }
     }
 }

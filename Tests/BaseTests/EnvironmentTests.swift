@@ -18,7 +18,7 @@ import Testing
         #expect(throws: ConfigurationError.self) { try env.int("N", default: 0, in: 1...10) }
         #expect(try env.bool("T", default: false))
         let error = ConfigurationError.invalid("BAD", "expected an integer")
-        #expect(error.description == "invalid value for environment variable BAD: expected an integer")
+        #expect(error.description == "environment variable BAD has an invalid value: expected an integer")
         #expect(!error.description.contains("4x"))
         #expect(ConfigurationError.missing("SQS_QUEUE_URL").description == "missing required environment variable SQS_QUEUE_URL")
     }

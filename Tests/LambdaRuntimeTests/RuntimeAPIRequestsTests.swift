@@ -35,6 +35,20 @@ import Testing
         #expect(i.headers["Lambda-Runtime-Function-Error-Type"] == "Runtime.ConfigurationError")
         #expect(try JSONValue.parse(i.body)["errorMessage"] == "missing required environment variable SQS_QUEUE_URL")
     }
+
+    /// The secret masking that guards every error message must not swallow the reason a secret-named variable
+    /// is unusable: the trader needs "is required unless ALERTS_DRY_RUN=1", and the value is never in it.
+    @Test func aSecretNamedVariableKeepsItsReason() {
+        for (name, reason) in [
+            ("TRADING_ALERT_PUSHOVER_API_TOKEN", "is required unless ALERTS_DRY_RUN=1"),
+            ("PUSHOVER_USER_KEY", "expected a 30-character Pushover user or group key"),
+            ("AWS_SECRET_ACCESS_KEY", "is set without AWS_ACCESS_KEY_ID"),
+        ] {
+            let report = ErrorReport(ConfigurationError.invalid(name, reason), category: .runtime)
+            #expect(report.errorMessage.contains(name))
+            #expect(report.errorMessage.contains(reason), "\(report.errorMessage)")
+        }
+    }
 }
 
 @Suite struct ErrorReportTests {
