@@ -19,10 +19,14 @@ public struct ServiceAccountKey: Sendable {
     /// field) or `.keyInvalid`; the messages never contain the key.
     public init(json text: String) throws(GoogleError) {
         guard let value = try? JSONValue.parse(text), let object = value.objectValue else {
+            let looksCut = text.trimmedWhitespace().hasPrefix("{")
             throw GoogleError(
                 .keyNotJSON,
-                "not a JSON object: it must hold the service-account key file's JSON text itself "
-                    + "(starting with '{'), not a file path or a base64 copy")
+                looksCut
+                    ? "not a JSON object: the text starts like the key file but does not parse (cut short or "
+                        + "altered when pasted?); paste the whole key file's JSON text"
+                    : "not a JSON object: it must hold the service-account key file's JSON text itself "
+                        + "(starting with '{'), not a file path or a base64 copy")
         }
         if let type = object["type"]?.stringValue, type != "service_account" {
             throw GoogleError(

@@ -25,6 +25,19 @@ import Testing
         }
     }
 
+    @Test func aKeyCutShortWhenPastedSaysSo() {
+        let whole = TestKey.json()
+        let cut = String(whole.prefix(whole.count / 2))
+        do {
+            _ = try ServiceAccountKey(json: cut)
+            Issue.record("accepted half a key file")
+        } catch {
+            #expect(error.code == .keyNotJSON)
+            #expect(error.message.contains("cut short"))
+            #expect(!error.message.contains(String(cut.suffix(20))))
+        }
+    }
+
     @Test(arguments: ["client_email", "private_key"])
     func missingFieldIsNamed(_ field: String) {
         do {
