@@ -54,17 +54,7 @@ public struct BybitAPI: VenueAPI {
     }
 
     public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]? {
-        guard let rows = body["result"]?["list"]?.arrayValue else { return nil }
-        var out: [Candle] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
-            guard let r = row.arrayValue, r.count >= 5, let t = ResponseText.int64(r[0]),
-                let o = ResponseText.price(r[1]), let h = ResponseText.price(r[2]),
-                let l = ResponseText.price(r[3]), let c = ResponseText.price(r[4])
-            else { return nil }
-            out.append(Candle(openTime: t, interval: interval, open: o, high: h, low: l, close: c))
-        }
-        return out
+        ResponseText.candles(body["result"]?["list"]?.arrayValue, timeScale: 1, order: (1, 2, 3, 4), interval: interval)
     }
 
     public func parsePrice(_ body: JSONValue) -> Price? {

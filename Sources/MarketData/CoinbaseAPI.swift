@@ -45,17 +45,8 @@ public struct CoinbaseAPI: VenueAPI {
     }
 
     public func parseCandles(_ body: JSONValue, interval: CandleInterval) -> [Candle]? {
-        guard let rows = body.arrayValue else { return nil }
-        var out: [Candle] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
-            guard let r = row.arrayValue, r.count >= 5, let t = ResponseText.int64(r[0]),
-                let l = ResponseText.price(r[1]), let h = ResponseText.price(r[2]),
-                let o = ResponseText.price(r[3]), let c = ResponseText.price(r[4])
-            else { return nil }
-            out.append(Candle(openTime: t * 1000, interval: interval, open: o, high: h, low: l, close: c))
-        }
-        return out
+        // [time, low, high, open, close]
+        ResponseText.candles(body.arrayValue, timeScale: 1000, order: (3, 2, 1, 4), interval: interval)
     }
 
     public func parseCandles(bytes: [UInt8], interval: CandleInterval) -> [Candle]? {

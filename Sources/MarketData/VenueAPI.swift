@@ -89,6 +89,23 @@ enum ResponseText {
 
     static func percentEncode(_ s: String) -> String { PercentEncoding.encode(s) }
 
+    /// Candles from parsed rows `[time, …prices]`; `order` gives the columns of open, high, low and close,
+    /// `timeScale` turns the venue's time unit into ms. nil when any row is malformed.
+    static func candles(
+        _ rows: [JSONValue]?, timeScale: Int64, order: (Int, Int, Int, Int), interval: CandleInterval
+    ) -> [Candle]? {
+        guard let rows else { return nil }
+        var out: [Candle] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            guard let r = row.arrayValue, r.count >= 5, let t = int64(r[0]),
+                let o = price(r[order.0]), let h = price(r[order.1]), let l = price(r[order.2]), let c = price(r[order.3])
+            else { return nil }
+            out.append(Candle(openTime: t * timeScale, interval: interval, open: o, high: h, low: l, close: c))
+        }
+        return out
+    }
+
     /// A price from a JSON string or number, keeping the literal text.
     static func price(_ v: JSONValue?) -> Price? {
         switch v {
