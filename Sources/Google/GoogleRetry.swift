@@ -1,4 +1,5 @@
 import Base
+import CurlHTTP
 
 /// When to try a Google request again: 5xx, 429 and transient transport failures, with full-jitter
 /// exponential backoff, honouring `Retry-After`, and never past the caller's deadline. A pure value:
@@ -37,6 +38,33 @@ public struct GoogleRetryPolicy: Sendable {
         if let retryAfterMs { pause = max(pause, retryAfterMs) }
         if let remainingMs, pause + minimumAttemptMs > remainingMs { return nil }
         return pause
+    }
+
+    /// Waits before the next attempt, or throws `failure` when no attempt fits (attempts spent, deadline near,
+    /// or the sleep cancelled).
+    func pause(afterAttempt attempt: Int, retryAfterMs: Int64?, remainingMs: Int64?, else failure: GoogleError)
+        async throws(GoogleError)
+    {
+        guard let ms = delay(afterAttempt: attempt, retryAfterMs: retryAfterMs, remainingMs: remainingMs) else {
+            throw failure
+        }
+        do { try await sleep(ms) } catch { throw failure }
+    }
+
+    /// A failure from sending a request, as the caller's error (`code`, saying it could not `action`):
+    /// returned when another attempt may succeed, thrown when not. Only the host is named, never the URL.
+    static func transportFailure(_ error: any Error, _ code: GoogleError.Code, _ action: String, attempt: Int)
+        throws(GoogleError) -> GoogleError
+    {
+        switch error {
+        case let e as GoogleError: throw e
+        case let e as HTTPClientError:
+            let mapped = GoogleError(
+                code, "could not \(action) from \(e.host) (\(e.kind.rawValue)) after \(attempt) attempt(s): \(e.detail)")
+            guard e.isTransient else { throw mapped }
+            return mapped
+        default: throw GoogleError(code, "could not \(action): \(error)")
+        }
     }
 
     /// `Retry-After` in whole seconds (the HTTP-date form is not worth a date parser here: Google sends seconds).

@@ -70,21 +70,12 @@ public actor GoogleTokenProvider {
                     failure = error
                     retryAfter = GoogleRetryPolicy.retryAfterMs(response.headers["Retry-After"])
                 }
-            } catch let error as GoogleError {
-                throw error
-            } catch let error as HTTPClientError {
-                let e = GoogleError(
-                    .tokenUnavailable,
-                    "could not get a Google access token from \(error.host) (\(error.kind.rawValue)) after \(attempt) attempt(s): \(error.detail)")
-                guard error.isTransient else { throw e }
-                failure = e
             } catch {
-                throw GoogleError(.tokenUnavailable, "could not get a Google access token: \(error)")
+                failure = try GoogleRetryPolicy.transportFailure(error, .tokenUnavailable, "get a Google access token", attempt: attempt)
             }
-            guard let pause = retry.delay(afterAttempt: attempt, retryAfterMs: retryAfter, remainingMs: remaining.map { $0 - (clock.nowMillis() - now) }) else {
-                throw failure
-            }
-            do { try await retry.sleep(pause) } catch { throw failure }
+            try await retry.pause(
+                afterAttempt: attempt, retryAfterMs: retryAfter, remainingMs: deadline.map { $0 - clock.nowMillis() },
+                else: failure)
         }
     }
 

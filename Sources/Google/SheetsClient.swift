@@ -97,22 +97,12 @@ public struct SheetsClient: Sendable {
                     failure = error
                     retryAfter = GoogleRetryPolicy.retryAfterMs(response.headers["Retry-After"])
                 }
-            } catch let error as GoogleError {
-                throw error
-            } catch let error as HTTPClientError {
-                let e = GoogleError(
-                    .sheetsUnavailable,
-                    "could not read the sheet from \(error.host) (\(error.kind.rawValue)) after \(attempt) attempt(s): \(error.detail)")
-                guard error.isTransient else { throw e }
-                failure = e
             } catch {
-                throw GoogleError(.sheetsUnavailable, "could not read the sheet: \(error)")
+                failure = try GoogleRetryPolicy.transportFailure(error, .sheetsUnavailable, "read the sheet", attempt: attempt)
             }
-            let left = deadline.map { $0 - clock.nowMillis() }
-            guard let pause = retry.delay(afterAttempt: attempt, retryAfterMs: retryAfter, remainingMs: left) else {
-                throw failure
-            }
-            do { try await retry.sleep(pause) } catch { throw failure }
+            try await retry.pause(
+                afterAttempt: attempt, retryAfterMs: retryAfter, remainingMs: deadline.map { $0 - clock.nowMillis() },
+                else: failure)
         }
     }
 
